@@ -1,0 +1,2 @@
+import CNcurses
+func _probe() { _ = citrus_lines() }
