@@ -73,8 +73,21 @@ public final class CitrusClient: Sendable {
         return try ListDecoding.decodePage(data, limit: limit, offset: offset)
     }
 
-    /// Moves `amount` from the reseller balance to the SIM's wallet. Never retried.
-    public func fund(iccid: String, amount: Money) async throws -> FundResult {
+    /// Moves `amount` from the reseller balance to the SIM's wallet, sending the
+    /// request at most once. A response lost after sending yields `.unknown`
+    /// with the SIM and reseller balance read back; every other failure throws.
+    public func fund(iccid: String, amount: Money) async throws -> FundOutcome {
+        do {
+            return .applied(try await sendFund(iccid: iccid, amount: amount))
+        } catch let error as CitrusError {
+            guard case .transport(_, .maybeSent, _) = error else { throw error }
+            let esimAfter = try? await esim(iccid: iccid, lane: .interactive)
+            let balanceAfter = try? await walletBalance(lane: .interactive)
+            return .unknown(UnknownFundOutcome(iccid: iccid, amount: amount, error: error, esimAfter: esimAfter, resellerBalanceAfter: balanceAfter))
+        }
+    }
+
+    private func sendFund(iccid: String, amount: Money) async throws -> FundResult {
         guard amount >= .minimumFund, amount <= .maximumFund else {
             throw CitrusError.invalidRequest("Fund amount \(amount) is out of range. Use \(Money.minimumFund) to \(Money.maximumFund).")
         }

@@ -1,0 +1,1 @@
+func runCoreBenchmark(arguments: [String]) async { print("core benchmark not written yet") }

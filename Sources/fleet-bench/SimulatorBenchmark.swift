@@ -1,0 +1,1 @@
+func runSimulatorBenchmark(arguments: [String]) async { print("sim benchmark not written yet") }
