@@ -1,0 +1,51 @@
+import Foundation
+
+/// One parsed HTTP/1.1 request, as the server hands it to a handler.
+public struct HTTPRequest: Sendable {
+    /// Upper-case method, e.g. `GET`.
+    public var method: String
+    /// The path without the query, percent-decoded, e.g. `/api/v2/reseller/esim/list`.
+    public var path: String
+    /// Query parameters in order of appearance, percent-decoded.
+    public var query: [(name: String, value: String)]
+    /// Header fields in order of appearance, names lower-cased.
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public init(method: String, path: String, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first header with this name (case-insensitive), or nil.
+    public func header(_ name: String) -> String? {
+        let lowered = name.lowercased()
+        return headers.first(where: { $0.name == lowered })?.value
+    }
+
+    /// The first query parameter with this name, or nil.
+    public func queryValue(_ name: String) -> String? {
+        query.first(where: { $0.name == name })?.value
+    }
+}
+
+/// One HTTP response. The server adds `Content-Length`, `Date` and `Connection`.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// A JSON response from already-serialized text.
+    public static func json(_ status: Int, _ text: String, headers: [(name: String, value: String)] = []) -> HTTPResponse {
+        HTTPResponse(status: status, headers: [("Content-Type", "application/json")] + headers, body: Array(text.utf8))
+    }
+}
