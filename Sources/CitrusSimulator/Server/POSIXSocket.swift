@@ -6,9 +6,20 @@ import Darwin
 
 /// Why the server could not start listening.
 public struct HTTPServerError: Error, CustomStringConvertible, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// The host is not an address this machine can resolve: a mistake in the input.
+        case invalidHost
+        /// The address is valid but binding or listening failed, e.g. the port is in use.
+        case cannotListen
+        /// The process ran out of a system resource such as file descriptors.
+        case systemResource
+    }
+
+    public var kind: Kind
     public var description: String
 
-    init(_ description: String) {
+    init(_ kind: Kind, _ description: String) {
+        self.kind = kind
         self.description = description
     }
 }
@@ -43,7 +54,7 @@ enum POSIXSocket {
         let status = getaddrinfo(host, String(port), &hints, &candidates)
         guard status == 0, let first = candidates else {
             let reason = String(cString: gai_strerror(status))
-            throw HTTPServerError("Invalid host '\(host)': \(reason). Use an IP address such as 127.0.0.1 or ::1.")
+            throw HTTPServerError(.invalidHost, "Invalid host '\(host)': \(reason). Use an IP address such as 127.0.0.1 or ::1.")
         }
         defer { freeaddrinfo(candidates) }
 
@@ -68,7 +79,7 @@ enum POSIXSocket {
             }
             return ListeningSocket(descriptor: descriptor, address: bound.address, port: bound.port)
         }
-        throw HTTPServerError("Could not listen on \(host):\(port): \(lastError). Pick another port, or port 0 for a free one.")
+        throw HTTPServerError(.cannotListen, "Could not listen on \(host):\(port): \(lastError). Pick another port, or port 0 for a free one.")
     }
 
     static func boundAddress(of descriptor: Int32) -> (address: String, port: UInt16)? {
@@ -192,7 +203,7 @@ enum POSIXSocket {
     static func makeWakePipe() throws(HTTPServerError) -> (read: Int32, write: Int32) {
         var descriptors: [Int32] = [-1, -1]
         guard pipe(&descriptors) == 0 else {
-            throw HTTPServerError("Could not create the server's wake-up pipe: \(errorText()).")
+            throw HTTPServerError(.systemResource, "Could not create the server's wake-up pipe: \(errorText()).")
         }
         _ = setNonBlocking(descriptors[1])
         return (descriptors[0], descriptors[1])
