@@ -3,163 +3,219 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// Which queue of the request budget a call waits in. Interactive requests
-/// (an operator's action, the open detail view) go before background ones
-/// (fleet sweeps, the reseller balance).
-public enum RequestLane: Sendable, Hashable {
-    case interactive
-    case background
-}
-
-/// The production base URL of the Citrus Reseller API v2.
-public let citrusProductionBaseURL = URL(string: "https://citrusmobile.com/api/v2/reseller")!
-
-/// Settings of one `CitrusClient`.
-public struct CitrusClientConfiguration: Sendable {
-    /// For example `https://citrusmobile.com/api/v2/reseller` or the simulator's
-    /// `http://127.0.0.1:PORT/api/v2/reseller`.
-    public var baseURL: URL
-    public var apiKey: String
-    /// Time for a whole request, in seconds.
-    public var requestTimeout: TimeInterval
-
-    public init(baseURL: URL, apiKey: String, requestTimeout: TimeInterval = 30) {
-        self.baseURL = baseURL
-        self.apiKey = apiKey
-        self.requestTimeout = requestTimeout
-    }
-}
-
 /// The typed Citrus Reseller API v2 client. Every call throws `CitrusError`.
+///
+/// One client owns one `RequestBudget`: every HTTP request, retries included,
+/// waits for a token in its lane first. Calls may come from many tasks at once.
+/// Mutating calls are reported to the audit sink before each attempt and with
+/// their outcome; `fund` is sent at most once (see `fund(iccid:amount:)`).
 public final class CitrusClient: Sendable {
+    public static let productName = "citrus-fleet"
+    public static let version = "0.1.0"
+    public static let defaultUserAgent = "\(productName)/\(version) (CitrusAPI; Swift)"
+
     public let configuration: CitrusClientConfiguration
-    private let session: URLSession
+    public let budget: RequestBudget
+    private let transport: HTTPTransport
+    private let auditSink: CitrusAuditSink?
+    private let logSink: (any CitrusLogSink)?
+    let redactor: SecretRedactor
+    /// Set when the configuration is invalid: every call then throws it.
+    private let configurationProblem: CitrusError?
 
-    public init(configuration: CitrusClientConfiguration) {
+    /// Creates a client. An invalid configuration does not stop the
+    /// initializer, but every call then throws the problem; use
+    /// `init(validating:audit:logger:budget:)` to fail early.
+    ///
+    /// - Parameters:
+    ///   - audit: receives a record before each attempt of a mutating request and one with its outcome.
+    ///   - logger: receives retries, 429 pauses and unknown fund outcomes.
+    ///   - budget: a budget to use in place of one built from the configuration.
+    public init(configuration: CitrusClientConfiguration, audit: CitrusAuditSink? = nil,
+                logger: (any CitrusLogSink)? = nil, budget: RequestBudget? = nil) {
         self.configuration = configuration
-        let sessionConfiguration = URLSessionConfiguration.ephemeral
-        sessionConfiguration.timeoutIntervalForRequest = configuration.requestTimeout
-        sessionConfiguration.httpMaximumConnectionsPerHost = 4
-        self.session = URLSession(configuration: sessionConfiguration)
-    }
-
-    // MARK: eSIMs
-
-    /// Provisions a new eSIM. Costs the provisioning fee ($1.75 at Citrus).
-    public func provision(label: String? = nil, endUserReference: String? = nil, groupID: String? = nil) async throws -> ESIM {
-        var body: [String: String] = [:]
-        body["label"] = label
-        body["end_user_reference"] = endUserReference
-        body["group_id"] = groupID
-        return try await send("POST", "/esim/provision", body: body, lane: .interactive, decode: ESIM.self)
-    }
-
-    /// Reads one eSIM by ICCID.
-    public func esim(iccid: String, lane: RequestLane = .interactive) async throws -> ESIM {
-        try await send("GET", "/esim/\(try Self.checkedICCID(iccid))", lane: lane, decode: ESIM.self)
-    }
-
-    /// Reads one page of the fleet. `limit` is 1–200.
-    public func listESIMs(status: ESIMStatus? = nil, limit: Int = 200, offset: Int = 0, lane: RequestLane = .background) async throws -> ESIMPage {
-        guard (1...200).contains(limit) else {
-            throw CitrusError.invalidRequest("List limit \(limit) is out of range. Use 1 to 200.")
-        }
-        guard offset >= 0 else {
-            throw CitrusError.invalidRequest("List offset \(offset) is negative. Use 0 or more.")
-        }
-        var query = [URLQueryItem(name: "limit", value: String(limit)), URLQueryItem(name: "offset", value: String(offset))]
-        if let status { query.append(URLQueryItem(name: "status", value: status.rawValue)) }
-        let data = try await sendRaw("GET", "/esim/list", query: query, lane: lane)
-        return try ListDecoding.decodePage(data, limit: limit, offset: offset)
-    }
-
-    /// Moves `amount` from the reseller balance to the SIM's wallet, sending the
-    /// request at most once. A response lost after sending yields `.unknown`
-    /// with the SIM and reseller balance read back; every other failure throws.
-    public func fund(iccid: String, amount: Money) async throws -> FundOutcome {
+        self.budget = budget ?? RequestBudget(
+            requestsPerMinute: configuration.requestsPerMinute,
+            burstSeconds: configuration.burstSeconds)
+        self.transport = HTTPTransport(requestTimeout: configuration.requestTimeout)
+        self.auditSink = audit
+        self.logSink = logger
+        self.redactor = SecretRedactor(secret: configuration.apiKey)
         do {
-            return .applied(try await sendFund(iccid: iccid, amount: amount))
-        } catch let error as CitrusError {
-            guard case .transport(_, .maybeSent, _) = error else { throw error }
-            let esimAfter = try? await esim(iccid: iccid, lane: .interactive)
-            let balanceAfter = try? await walletBalance(lane: .interactive)
-            return .unknown(UnknownFundOutcome(iccid: iccid, amount: amount, error: error, esimAfter: esimAfter, resellerBalanceAfter: balanceAfter))
-        }
-    }
-
-    private func sendFund(iccid: String, amount: Money) async throws -> FundResult {
-        guard amount >= .minimumFund, amount <= .maximumFund else {
-            throw CitrusError.invalidRequest("Fund amount \(amount) is out of range. Use \(Money.minimumFund) to \(Money.maximumFund).")
-        }
-        let path = "/esim/\(try Self.checkedICCID(iccid))/fund"
-        let body = RawJSON("{\"amount\":\(amount.plainDecimalString)}")
-        let wire = try await send("POST", path, rawBody: body, lane: .interactive, decode: FundWire.self)
-        return FundResult(
-            iccid: wire.iccid ?? iccid,
-            funded: wire.funded.map(Money.init(roundingDown:)) ?? amount,
-            walletBalance: wire.wallet.map(Money.init(roundingDown:)),
-            balanceRemaining: wire.remaining.map(Money.init(roundingDown:)))
-    }
-
-    /// Resumes data for a suspended SIM.
-    public func enable(iccid: String) async throws -> ESIM {
-        try await send("POST", "/esim/\(try Self.checkedICCID(iccid))/enable", lane: .interactive, decode: ESIM.self)
-    }
-
-    /// Suspends data for a SIM; its wallet stops draining.
-    public func disable(iccid: String) async throws -> ESIM {
-        try await send("POST", "/esim/\(try Self.checkedICCID(iccid))/disable", lane: .interactive, decode: ESIM.self)
-    }
-
-    /// Caps a SIM's data speed.
-    public func throttle(iccid: String, speed: ThrottleSpeed) async throws -> ESIM {
-        if case .unknown(let raw) = speed {
-            throw CitrusError.invalidRequest("Throttle speed \(raw) is not one Citrus accepts. Use NO_LIMIT or SPEED_100_KBPS … SPEED_5000_KBPS.")
-        }
-        let body = ["speed": speed.rawValue]
-        return try await send("POST", "/esim/\(try Self.checkedICCID(iccid))/throttle", body: body, lane: .interactive, decode: ESIM.self)
-    }
-
-    // MARK: Reseller account
-
-    /// Reads the reseller account balance.
-    public func walletBalance(lane: RequestLane = .background) async throws -> ResellerBalance {
-        let wire = try await send("GET", "/wallet/balance", lane: lane, decode: BalanceWire.self)
-        return ResellerBalance(
-            balance: Money(roundingDown: wire.balance),
-            currency: wire.currency ?? "USD",
-            lifetimeTopUp: wire.lifetimeTopUp.map(Money.init(roundingDown:)),
-            lifetimeUsage: wire.lifetimeUsage.map(Money.init(roundingDown:)))
-    }
-
-    // MARK: Transport
-
-    private static func checkedICCID(_ iccid: String) throws -> String {
-        guard (18...22).contains(iccid.count), iccid.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw CitrusError.invalidRequest("ICCID \"\(iccid)\" is invalid. An ICCID has 19 or 20 digits and starts with 89.")
-        }
-        return iccid
-    }
-
-    private func send<Body: Encodable, Response: Decodable>(
-        _ method: String, _ path: String, body: Body, lane: RequestLane, decode: Response.Type
-    ) async throws -> Response {
-        let encoded: Data
-        do {
-            encoded = try JSONEncoder().encode(body)
+            try configuration.validate()
+            self.configurationProblem = nil
         } catch {
-            throw CitrusError.invalidRequest("Could not encode the body of \(method) \(path): \(error)")
+            self.configurationProblem = error
         }
-        let data = try await sendRaw(method, path, body: encoded, lane: lane)
-        return try Self.decode(Response.self, from: data, endpoint: "\(method) \(path)")
     }
 
-    private func send<Response: Decodable>(
-        _ method: String, _ path: String, rawBody: RawJSON? = nil, lane: RequestLane, decode: Response.Type
-    ) async throws -> Response {
-        let data = try await sendRaw(method, path, body: rawBody.map { Data($0.text.utf8) } ?? (method == "POST" ? Data("{}".utf8) : nil), lane: lane)
-        return try Self.decode(Response.self, from: data, endpoint: "\(method) \(path)")
+    /// Creates a client, or throws `CitrusError.invalidRequest` naming the bad
+    /// base URL, key or number.
+    public convenience init(validating configuration: CitrusClientConfiguration, audit: CitrusAuditSink? = nil,
+                            logger: (any CitrusLogSink)? = nil, budget: RequestBudget? = nil) throws {
+        try configuration.validate()
+        self.init(configuration: configuration, audit: audit, logger: logger, budget: budget)
     }
+
+    /// The request budget's state, for display.
+    public func budgetState() async -> BudgetState {
+        await budget.state()
+    }
+
+    // MARK: Requests
+
+    /// One API call before it is sent.
+    struct APIRequest: Sendable {
+        var method: String
+        var path: String
+        var query: [URLQueryItem] = []
+        var body: Data?
+        var lane: RequestLane
+        /// False for fund, which is never repeated.
+        var allowsRetry = true
+
+        var endpoint: String { "\(method) \(path)" }
+        var isMutating: Bool { method != "GET" }
+    }
+
+    /// Sends `request` through the budget, retrying as the policy allows, and
+    /// returns the body of the 2xx response. `onAttempt` runs right before each
+    /// attempt is handed to the network, with the attempt number.
+    func execute(_ request: APIRequest, onAttempt: (Int) -> Void = { _ in }) async throws -> Data {
+        if let configurationProblem { throw configurationProblem }
+        let urlRequest = try makeURLRequest(request)
+        let policy = configuration.retryPolicy
+        let maximumAttempts = request.isMutating ? policy.maximumMutationAttempts : policy.maximumGETAttempts
+
+        var attempt = 1
+        while true {
+            do {
+                try await budget.acquire(request.lane)
+            } catch {
+                throw CitrusError.transport(endpoint: request.endpoint, delivery: .notSent, reason: "cancelled while waiting for the request budget")
+            }
+
+            onAttempt(attempt)
+            let failure: CitrusError
+            do {
+                let (data, response) = try await transport.send(urlRequest, endpoint: request.endpoint, freshConnection: request.isMutating)
+                if (200..<300).contains(response.statusCode) {
+                    await budget.succeeded()
+                    return data
+                }
+                failure = await apiError(response: response, body: data, endpoint: request.endpoint)
+            } catch let error as CitrusError {
+                failure = redactor.redact(error)
+            }
+
+            let decision: RetryPolicy.Decision = request.allowsRetry
+                ? policy.decision(method: request.method, error: failure, attempt: attempt, unitRandom: Double.random(in: 0..<1))
+                : .surface
+            guard case .retry(let delay) = decision else { throw failure }
+
+            log(.info, "Retrying \(request.endpoint) (attempt \(attempt + 1) of \(maximumAttempts)) in \(HTTPTransport.format(delay)) s after: \(failure)")
+            if delay > 0 {
+                do {
+                    try await Task.sleep(for: .seconds(delay))
+                } catch {
+                    throw failure
+                }
+            }
+            attempt += 1
+        }
+    }
+
+    /// Builds the error for a non-2xx response; a 429 pauses the whole budget.
+    private func apiError(response: HTTPURLResponse, body: Data, endpoint: String) async -> CitrusError {
+        let error = redactor.redact(ErrorEnvelope.error(
+            status: response.statusCode, body: body,
+            retryAfterHeader: response.value(forHTTPHeaderField: "Retry-After"), endpoint: endpoint))
+        if response.statusCode == 429 {
+            let pause = await budget.rateLimited(retryAfter: error.retryAfter)
+            log(.warning, "\(endpoint) was rate limited (HTTP 429); every request waits \(HTTPTransport.format(pause)) s")
+        }
+        return error
+    }
+
+    private func makeURLRequest(_ request: APIRequest) throws -> URLRequest {
+        var components = URLComponents(url: configuration.baseURL.appendingPathComponent(request.path), resolvingAgainstBaseURL: false)
+        if !request.query.isEmpty { components?.queryItems = request.query }
+        guard let url = components?.url else {
+            throw CitrusError.invalidRequest("Could not build a URL for \(request.endpoint) from base URL \(configuration.baseURL.absoluteString).")
+        }
+        var urlRequest = URLRequest(url: url)
+        urlRequest.httpMethod = request.method
+        urlRequest.setValue("Bearer \(configuration.apiKey)", forHTTPHeaderField: "Authorization")
+        urlRequest.setValue("application/json", forHTTPHeaderField: "Accept")
+        urlRequest.setValue(configuration.userAgent, forHTTPHeaderField: "User-Agent")
+        let body = request.body ?? (request.method == "POST" || request.method == "PUT" ? Data("{}".utf8) : nil)
+        if let body {
+            urlRequest.httpBody = body
+            urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        return urlRequest
+    }
+
+    // MARK: Mutations and audit
+
+    /// What a mutating call records in the audit.
+    struct AuditContext: Sendable {
+        var action: AuditRecord.Action
+        var iccid: String?
+        var amount: Money?
+        var detail: String?
+    }
+
+    /// Executes a mutating request and writes its audit records: one `sending`
+    /// per attempt, then `applied` for a 2xx or the failure's outcome.
+    func executeMutation(_ request: APIRequest, audit context: AuditContext) async throws -> Data {
+        let requestID = UUID()
+        var attempts = 0
+        do {
+            let data = try await execute(request) { attempt in
+                attempts = attempt
+                record(context, requestID: requestID, phase: .sending(attempt: attempt))
+            }
+            record(context, requestID: requestID, phase: .applied)
+            return data
+        } catch let error as CitrusError {
+            if attempts > 0 {
+                record(context, requestID: requestID, phase: Self.auditPhase(of: error))
+            }
+            throw error
+        }
+    }
+
+    static func auditPhase(of error: CitrusError) -> AuditRecord.Phase {
+        if error.mayHaveBeenApplied {
+            return .unknown(reason: error.message)
+        }
+        let code: String
+        if let citrusCode = error.code {
+            code = citrusCode.rawValue
+        } else if error.delivery == .notSent {
+            code = "NOT_SENT"
+        } else {
+            code = "CLIENT_ERROR"
+        }
+        return .failed(code: code, httpStatus: error.httpStatus)
+    }
+
+    func record(_ context: AuditContext, requestID: UUID, phase: AuditRecord.Phase) {
+        guard let auditSink else { return }
+        var redactedPhase = phase
+        if case .unknown(let reason) = phase {
+            redactedPhase = .unknown(reason: redactor.redact(reason))
+        }
+        auditSink(AuditRecord(requestID: requestID, action: context.action, iccid: context.iccid,
+                              amount: context.amount, detail: context.detail.map(redactor.redact), phase: redactedPhase))
+    }
+
+    func log(_ level: CitrusLogLevel, _ message: String) {
+        logSink?.log(level, redactor.redact(message))
+    }
+
+    // MARK: Decoding and checks
 
     static func decode<Response: Decodable>(_ type: Response.Type, from data: Data, endpoint: String) throws -> Response {
         do {
@@ -171,84 +227,29 @@ public final class CitrusClient: Sendable {
         }
     }
 
-    private func sendRaw(_ method: String, _ path: String, query: [URLQueryItem] = [], body: Data? = nil, lane: RequestLane) async throws -> Data {
-        let endpoint = "\(method) \(path)"
-        var components = URLComponents(url: configuration.baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)
-        if !query.isEmpty { components?.queryItems = query }
-        guard let url = components?.url else {
-            throw CitrusError.invalidRequest("Could not build a URL for \(endpoint) from base URL \(configuration.baseURL).")
-        }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        request.timeoutInterval = configuration.requestTimeout
-        request.setValue("Bearer \(configuration.apiKey)", forHTTPHeaderField: "Authorization")
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
-        if let body {
-            request.httpBody = body
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-
-        let data: Data
-        let response: URLResponse
+    static func encode<Body: Encodable>(_ body: Body, endpoint: String) throws -> Data {
         do {
-            (data, response) = try await session.data(for: request)
-        } catch let error as URLError {
-            throw CitrusError.transport(endpoint: endpoint, delivery: Self.delivery(of: error), reason: error.localizedDescription)
+            return try JSONEncoder().encode(body)
         } catch {
-            throw CitrusError.transport(endpoint: endpoint, delivery: .maybeSent, reason: "\(error)")
-        }
-        guard let http = response as? HTTPURLResponse else {
-            throw CitrusError.transport(endpoint: endpoint, delivery: .maybeSent, reason: "response is not HTTP")
-        }
-        guard (200..<300).contains(http.statusCode) else {
-            throw ErrorEnvelope.error(status: http.statusCode, body: data, retryAfterHeader: http.value(forHTTPHeaderField: "Retry-After"), endpoint: endpoint)
-        }
-        return data
-    }
-
-    static func delivery(of error: URLError) -> DeliveryState {
-        switch error.code {
-        case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet,
-             .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
-             .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot, .clientCertificateRejected,
-             .unsupportedURL, .badURL, .appTransportSecurityRequiresSecureConnection:
-            return .notSent
-        default:
-            return .maybeSent
+            throw CitrusError.invalidRequest("Could not encode the body of \(endpoint): \(error)")
         }
     }
-}
 
-/// A JSON body written by hand, so money goes out as an exact decimal.
-struct RawJSON: Sendable {
-    var text: String
-    init(_ text: String) { self.text = text }
-}
-
-struct FundWire: Decodable {
-    var iccid: String?
-    var funded: Decimal?
-    var wallet: Decimal?
-    var remaining: Decimal?
-
-    enum CodingKeys: String, CodingKey {
-        case iccid
-        case funded = "funded_usd"
-        case wallet = "wallet_balance_usd"
-        case remaining = "balance_remaining"
+    /// Checks that an ICCID is 19 or 20 digits starting with 89 (ITU-T E.118).
+    /// NOTE: the Luhn check digit is not verified, so a mistyped ICCID reaches Citrus and returns ESIM_NOT_FOUND.
+    static func checkedICCID(_ iccid: String) throws -> String {
+        guard (19...20).contains(iccid.count), iccid.hasPrefix("89"), iccid.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw CitrusError.invalidRequest("ICCID \"\(iccid.prefix(40))\" is invalid. An ICCID has 19 or 20 digits and starts with 89.")
+        }
+        return iccid
     }
-}
 
-struct BalanceWire: Decodable {
-    var balance: Decimal
-    var currency: String?
-    var lifetimeTopUp: Decimal?
-    var lifetimeUsage: Decimal?
-
-    enum CodingKeys: String, CodingKey {
-        case balance = "balance_usd"
-        case currency
-        case lifetimeTopUp = "lifetime_topup_usd"
-        case lifetimeUsage = "lifetime_usage_usd"
+    /// Checks that a webhook id can go into a path: 1–100 letters, digits, `_` or `-`.
+    static func checkedWebhookID(_ id: String) throws -> String {
+        let allowed = id.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-") }
+        guard (1...100).contains(id.count), allowed else {
+            throw CitrusError.invalidRequest("Webhook id \"\(id.prefix(40))\" is invalid. Use the id Citrus returned, such as wh_123.")
+        }
+        return id
     }
 }

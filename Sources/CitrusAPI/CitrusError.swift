@@ -120,3 +120,53 @@ public enum CitrusError: Error, Sendable, CustomStringConvertible {
         return nil
     }
 }
+
+extension CitrusError {
+    /// The server's message, the transport failure or the decoding problem.
+    public var message: String {
+        switch self {
+        case .api(_, _, let message, _, _): return message
+        case .transport(_, _, let reason): return reason
+        case .decoding(_, let field, let reason): return "\(field): \(reason)"
+        case .invalidRequest(let reason): return reason
+        }
+    }
+
+    /// The `Retry-After` header in seconds, when the server sent one.
+    public var retryAfter: TimeInterval? {
+        if case .api(_, _, _, let retryAfter, _) = self { return retryAfter }
+        return nil
+    }
+
+    /// For transport failures, whether the request may have reached the server.
+    public var delivery: DeliveryState? {
+        if case .transport(_, let delivery, _) = self { return delivery }
+        return nil
+    }
+
+    /// The method and path of the failed call, e.g. `GET /esim/list`; nil for
+    /// requests the client rejected before building them.
+    public var endpoint: String? {
+        switch self {
+        case .api(_, _, _, _, let endpoint): return endpoint
+        case .transport(let endpoint, _, _): return endpoint
+        case .decoding(let endpoint, _, _): return endpoint
+        case .invalidRequest: return nil
+        }
+    }
+
+    /// Whether a mutating request that failed this way may still have been
+    /// applied: it was sent and no usable answer came back, or the answer was a
+    /// 5xx without a Citrus error code (a proxy may have lost the real answer).
+    public var mayHaveBeenApplied: Bool {
+        switch self {
+        case .transport(_, let delivery, _):
+            return delivery == .maybeSent
+        case .api(let status, let code, _, _, _):
+            if case .other = code { return status >= 500 }
+            return false
+        case .decoding, .invalidRequest:
+            return false
+        }
+    }
+}

@@ -21,6 +21,7 @@ public struct ESIM: Hashable, Sendable {
     public var groupID: String?
     /// The wallet as Citrus displays it: rounded down to the cent, so the exact
     /// wallet can be a few cents higher. Nil for SIMs in a shared-balance group.
+    /// `roundedWallet` carries the same value marked as rounded down.
     public var walletBalance: Money?
     /// Lifetime usage charged to the wallet. Nil for SIMs in a group.
     public var totalDataCharged: Money?
@@ -105,13 +106,13 @@ extension ESIM: Codable {
         label = try container.decodeIfPresent(String.self, forKey: .label)
         endUserReference = try container.decodeIfPresent(String.self, forKey: .endUserReference)
         groupID = try container.decodeIfPresent(String.self, forKey: .groupID)
-        walletBalance = try container.decodeIfPresent(Decimal.self, forKey: .walletBalance).map(Money.init(roundingDown:))
-        totalDataCharged = try container.decodeIfPresent(Decimal.self, forKey: .totalDataCharged).map(Money.init(roundingDown:))
+        walletBalance = try container.decodeMoneyIfPresent(forKey: .walletBalance)
+        totalDataCharged = try container.decodeMoneyIfPresent(forKey: .totalDataCharged)
         throttleSpeed = try container.decodeIfPresent(ThrottleSpeed.self, forKey: .throttleSpeed) ?? .noLimit
-        activatedAt = try container.decodeIfPresent(CitrusDate.self, forKey: .activatedAt)?.date
-        createdAt = try container.decodeIfPresent(CitrusDate.self, forKey: .createdAt)?.date
-        cost = try container.decodeIfPresent(Decimal.self, forKey: .cost).map(Money.init(roundingDown:))
-        balanceRemaining = try container.decodeIfPresent(Decimal.self, forKey: .balanceRemaining).map(Money.init(roundingDown:))
+        activatedAt = try container.decodeDateIfPresent(forKey: .activatedAt)
+        createdAt = try container.decodeDateIfPresent(forKey: .createdAt)
+        cost = try container.decodeMoneyIfPresent(forKey: .cost)
+        balanceRemaining = try container.decodeMoneyIfPresent(forKey: .balanceRemaining)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -160,5 +161,33 @@ public struct CitrusDate: Decodable, Sendable {
     /// Formats a date as `2026-12-04T19:46:09Z`, the form the simulator serves.
     public static func format(_ date: Date) -> String {
         date.formatted(.iso8601)
+    }
+}
+
+/// A wallet figure as Citrus reports it: rounded down to the cent, so the
+/// exact wallet is at least `displayed` and can be a few cents higher. Funding
+/// $20 can read $19.99; a one-cent shortfall is not a lost fund.
+public struct RoundedDownMoney: Sendable, Hashable, CustomStringConvertible {
+    /// The figure as Citrus shows it.
+    public var displayed: Money
+    /// Always true for Citrus wallet readings.
+    public var isRoundedDown: Bool
+
+    public init(displayed: Money, isRoundedDown: Bool = true) {
+        self.displayed = displayed
+        self.isRoundedDown = isRoundedDown
+    }
+
+    /// `$19.99`, the figure as Citrus shows it.
+    public var description: String { displayed.formatted() }
+
+    /// `≥ $19.99` when rounded down, for places that must not suggest an exact figure.
+    public var lowerBoundText: String { (isRoundedDown ? "≥ " : "") + displayed.formatted() }
+}
+
+extension ESIM {
+    /// The wallet marked as a rounded-down reading; nil for SIMs in a group.
+    public var roundedWallet: RoundedDownMoney? {
+        walletBalance.map { RoundedDownMoney(displayed: $0) }
     }
 }
