@@ -1,0 +1,51 @@
+import CitrusAPI
+
+/// The rules of the burn-rate and ETA estimates, and of the wallet events.
+public struct MetricsConfiguration: Sendable, Hashable {
+    /// Readings older than this, counted back from the newest, are ignored (seconds).
+    public var window: Int32
+    /// The shortest span of readings that gives a burn rate (seconds).
+    public var minimumSpan: Int32
+    /// The fewest readings that give a burn rate.
+    public var minimumReadings: Int
+    /// Citrus displays the wallet rounded down, up to about 5 cents below the
+    /// exact wallet, so a rise of this many cents or fewer is display noise.
+    /// A larger rise is a fund: it starts a new segment of the history.
+    public var noiseCents: Int32
+    /// How far Citrus wallet readings lag real usage (seconds). Citrus reports
+    /// usage 10 to 15 minutes late. ETAs subtract the upper end, so they err
+    /// early: the exact wallet is probably lower than the last reading.
+    public var reportingLag: Int32
+    /// The wallet below which a SIM counts as low. Citrus's own mark is $5.
+    public var lowWalletThreshold: Money
+    /// The reseller balance below which a "reseller balance low" event fires.
+    public var lowResellerBalanceThreshold: Money
+    /// Readings closer together than this replace the newest one instead of
+    /// taking a new slot, so the fixed history covers `historyCapacity` ×
+    /// this spacing even when a small fleet is swept every 10 seconds (seconds).
+    public var historySpacing: Int32
+    /// Readings kept per SIM. Memory per SIM grows by 8 bytes per reading.
+    public var historyCapacity: Int
+
+    public init(
+        window: Int32 = 3600,
+        minimumSpan: Int32 = 600,
+        minimumReadings: Int = 3,
+        noiseCents: Int32 = 5,
+        reportingLag: Int32 = 900,
+        lowWalletThreshold: Money = .dollars(5),
+        lowResellerBalanceThreshold: Money = .dollars(50),
+        historySpacing: Int32 = 120,
+        historyCapacity: Int = 32
+    ) {
+        self.window = window
+        self.minimumSpan = minimumSpan
+        self.minimumReadings = minimumReadings
+        self.noiseCents = noiseCents
+        self.reportingLag = reportingLag
+        self.lowWalletThreshold = lowWalletThreshold
+        self.lowResellerBalanceThreshold = lowResellerBalanceThreshold
+        self.historySpacing = historySpacing
+        self.historyCapacity = max(2, min(historyCapacity, 255))
+    }
+}
