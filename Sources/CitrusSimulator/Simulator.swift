@@ -9,18 +9,165 @@ import Foundation
 public final class Simulator: Sendable {
     /// The path prefix of the reseller API, the same as in production.
     public static let apiPathPrefix = "/api/v2/reseller"
+    /// The path prefix of the simulator's control endpoints (clock, ledger, events).
+    public static let controlPathPrefix = "/_sim/"
 
     public let options: SimulatorOptions
+    let state: Locked<SimulatorState>
+    let deliverer: WebhookDeliverer
+    /// Real time for the rate limit, in monotonic nanoseconds.
+    private let wallNanos: @Sendable () -> UInt64
+    private let ticker: Locked<DispatchSourceTimer?> = Locked(nil)
 
-    public init(options: SimulatorOptions) {
+    public convenience init(options: SimulatorOptions) {
+        self.init(options: options, wallNanos: SimulatedClock.monotonicNanos)
+    }
+
+    /// Creates a simulator whose rate limit and clock read real time from `wallNanos` (tests inject it).
+    init(options: SimulatorOptions, wallNanos: @escaping @Sendable () -> UInt64) {
         self.options = options
+        self.wallNanos = wallNanos
+        let clock = SimulatedClock(start: options.startDate, speed: max(0, options.speed), realNanos: wallNanos)
+        let account = ResellerAccount(options: options, now: clock.now())
+        self.state = Locked(SimulatorState(clock: clock, account: account, rateLimiter: RateLimiter(limit: options.rateLimitPerMinute)))
+        self.deliverer = WebhookDeliverer(retryBaseSeconds: options.webhookRetryBaseSeconds, maxAttempts: options.webhookMaxAttempts)
+        deliverer.resultHandler = { [weak self] result in
+            self?.recordDelivery(result) ?? false
+        }
+        startBackgroundTick()
+    }
+
+    deinit {
+        ticker.withLock { $0?.cancel() }
     }
 
     /// Handles one request whose path starts with `/api/v2/reseller` or `/_sim/`
-    /// (except `/_sim/faults`, which the server handles). Never traps: any
-    /// internal failure becomes a 500 envelope.
+    /// (except `/_sim/faults`, which the server handles). Never traps on bad
+    /// input: every rejected request gets the `{"error", "message"}` envelope,
+    /// and an internal inconsistency becomes a 500 envelope.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
-        // NOTE: placeholder until the account model lands; every route answers 501.
-        HTTPResponse.json(501, #"{"error":"NOT_IMPLEMENTED","message":"The simulator model is not built yet."}"#)
+        var path = request.path
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+
+        let response: HTTPResponse
+        if path.hasPrefix(Self.controlPathPrefix) {
+            response = handleControl(request, path: path)
+        } else if path == Self.apiPathPrefix || path.hasPrefix(Self.apiPathPrefix + "/") {
+            response = handleAPI(request, subpath: String(path.dropFirst(Self.apiPathPrefix.count)))
+        } else {
+            response = APIError(status: 404, code: "NOT_FOUND", message: "No endpoint at \(request.path). The API is under \(Self.apiPathPrefix) and the simulator controls under /_sim/.").response
+        }
+        flushWebhooks()
+        return response
     }
+
+    // MARK: Reseller API
+
+    private func handleAPI(_ request: HTTPRequest, subpath: String) -> HTTPResponse {
+        let key: String
+        do {
+            key = try authenticate(request)
+        } catch {
+            return error.response
+        }
+        let nowNanos = wallNanos()
+        return state.withLock { state in
+            if let retryAfter = state.rateLimiter.admit(key: key, nowNanos: nowNanos) {
+                return APIError(status: 429, code: "RATE_LIMITED", message: "Rate limit of \(options.rateLimitPerMinute) requests per minute exceeded for this API key. Retry after \(retryAfter) seconds.", headers: [("Retry-After", String(retryAfter))]).response
+            }
+            let now = state.clock.now()
+            state.account.settleDefunds(now: now)
+            do throws(APIError) {
+                return try APIRoutes.route(request, subpath: subpath, account: &state.account, now: now)
+            } catch {
+                return error.response
+            }
+        }
+    }
+
+    /// Returns the bearer key, or throws 401 `INVALID_API_KEY`.
+    private func authenticate(_ request: HTTPRequest) throws(APIError) -> String {
+        guard let header = request.header("authorization") else {
+            throw APIError(status: 401, code: "INVALID_API_KEY", message: "The Authorization header is missing. Send Authorization: Bearer rsk_… with your reseller API key.")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw APIError(status: 401, code: "INVALID_API_KEY", message: "The Authorization header is not a bearer token. Send Authorization: Bearer rsk_… with your reseller API key.")
+        }
+        let key = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        if let pinned = options.apiKey {
+            guard key == pinned else {
+                throw APIError(status: 401, code: "INVALID_API_KEY", message: "The API key is not valid for this account. Use the key this simulator was started with (--api-key).")
+            }
+        } else {
+            guard key.hasPrefix("rsk_"), key.count > 4 else {
+                throw APIError(status: 401, code: "INVALID_API_KEY", message: "The API key is not valid: reseller keys start with rsk_.")
+            }
+        }
+        return key
+    }
+
+    // MARK: Controls
+
+    private func handleControl(_ request: HTTPRequest, path: String) -> HTTPResponse {
+        state.withLock { state in
+            do throws(APIError) {
+                return try ControlRoutes.route(request, path: path, state: &state)
+            } catch {
+                return error.response
+            }
+        }
+    }
+
+    // MARK: Background evaluation
+
+    private func startBackgroundTick() {
+        let interval = options.backgroundTickSeconds
+        guard interval > 0 else { return }
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global(qos: .utility))
+        timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(100))
+        timer.setEventHandler { [weak self] in
+            self?.tick()
+        }
+        ticker.withLock { $0 = timer }
+        timer.resume()
+    }
+
+    /// Evaluates the fleet so threshold events and webhooks fire without reads.
+    /// Skipped while no webhook is registered: events then fire when SIMs are read,
+    /// at the same simulated times, so a large fleet costs nothing in the background.
+    private func tick() {
+        state.withLock { state in
+            guard state.account.webhooks.hasEnabledWebhook else { return }
+            let now = state.clock.now()
+            state.account.evaluateAll(now: now)
+        }
+        flushWebhooks()
+    }
+
+    /// Publishes the events visible now and hands their deliveries to the deliverer.
+    private func flushWebhooks() {
+        let jobs = state.withLock { state in
+            let now = state.clock.now()
+            let published = state.account.events.publish(upTo: now)
+            return state.account.webhooks.deliveries(for: published)
+        }
+        for job in jobs {
+            deliverer.enqueue(job)
+        }
+    }
+
+    /// Records one delivery attempt; returns whether a failed delivery should be retried.
+    private func recordDelivery(_ result: WebhookDeliveryResult) -> Bool {
+        state.withLock { state in
+            state.account.webhooks.record(result, maxAttempts: options.webhookMaxAttempts)
+        }
+    }
+}
+
+/// Everything the simulator's lock guards.
+struct SimulatorState {
+    var clock: SimulatedClock
+    var account: ResellerAccount
+    var rateLimiter: RateLimiter
 }

@@ -1,0 +1,103 @@
+import CitrusAPI
+import Foundation
+import Testing
+@testable import CitrusSimulator
+
+/// A simulator driven through `Simulator.handle`, with a stopped clock that
+/// only the test moves.
+struct ModelHarness {
+    let simulator: Simulator
+    static let key = "rsk_model_tests"
+
+    init(fleet: FleetPreset = .empty, seed: UInt64 = 7, configure: (inout SimulatorOptions) -> Void = { _ in }) {
+        var options = SimulatorOptions()
+        options.fleet = fleet
+        options.seed = seed
+        options.speed = 0
+        options.walletReadySeconds = 0
+        options.startDate = Date(timeIntervalSince1970: 1_780_000_000)
+        options.backgroundTickSeconds = 0
+        options.rateLimitPerMinute = 100_000
+        configure(&options)
+        simulator = Simulator(options: options)
+    }
+
+    struct Reply {
+        var status: Int
+        var headers: [(name: String, value: String)]
+        var body: [UInt8]
+
+        var json: [String: Any] {
+            (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:]
+        }
+        var text: String { String(decoding: body, as: UTF8.self) }
+        var errorCode: String? { json["error"] as? String }
+
+        func header(_ name: String) -> String? {
+            headers.first(where: { $0.name.lowercased() == name.lowercased() })?.value
+        }
+    }
+
+    @discardableResult
+    func send(_ method: String, _ path: String, query: [(String, String)] = [], body: String? = nil, key: String? = ModelHarness.key) -> Reply {
+        var headers: [(name: String, value: String)] = []
+        if let key { headers.append(("authorization", "Bearer \(key)")) }
+        let fullPath = path.hasPrefix("/_sim/") ? path : Simulator.apiPathPrefix + path
+        let request = HTTPRequest(method: method, path: fullPath, query: query.map { (name: $0.0, value: $0.1) }, headers: headers, body: Array((body ?? "").utf8))
+        let response = simulator.handle(request)
+        return Reply(status: response.status, headers: response.headers, body: response.body)
+    }
+
+    func get(_ path: String, query: [(String, String)] = []) -> Reply { send("GET", path, query: query) }
+    func post(_ path: String, _ body: String? = nil) -> Reply { send("POST", path, body: body) }
+
+    func advance(seconds: Double) {
+        let reply = send("POST", "/_sim/clock", body: "{\"advance_seconds\": \(seconds)}")
+        precondition(reply.status == 200, "clock advance failed: \(reply.text)")
+    }
+
+    /// Provisions a SIM, activates it now and funds it with `amount`; returns the ICCID.
+    func activeFundedSIM(amount: String = "20", label: String = "test") -> String {
+        let iccid = post("/esim/provision", "{\"label\": \"\(label)\"}").json["iccid"] as? String ?? ""
+        send("POST", "/_sim/esims/\(iccid)/activate")
+        post("/esim/\(iccid)/fund", "{\"amount\": \(amount)}")
+        return iccid
+    }
+
+    /// The ledger entry of one SIM from `/_sim/state`.
+    func ledger(_ iccid: String) -> [String: Any] {
+        let state = send("GET", "/_sim/state", query: [("iccid", iccid)]).json
+        return (state["esims"] as? [[String: Any]])?.first(where: { $0["iccid"] as? String == iccid }) ?? [:]
+    }
+
+    func state() -> [String: Any] {
+        send("GET", "/_sim/state").json
+    }
+
+    func walletMicros(_ iccid: String) -> Int64 {
+        (ledger(iccid)["wallet_micros"] as? NSNumber)?.int64Value ?? -1
+    }
+
+    func events(_ type: String? = nil) -> [[String: Any]] {
+        let all = send("GET", "/_sim/events").json["events"] as? [[String: Any]] ?? []
+        guard let type else { return all }
+        return all.filter { $0["event"] as? String == type }
+    }
+}
+
+/// Reads a JSON number as exact decimal text, so money checks never go through `Double`.
+func decimalText(_ value: Any?) -> String {
+    guard let number = value as? NSNumber else { return "not a number: \(String(describing: value))" }
+    return number.decimalValue.description
+}
+
+@Suite("Model harness")
+struct ModelHarnessTests {
+    @Test func emptyFleetListsNothing() {
+        let harness = ModelHarness()
+        let reply = harness.get("/esim/list")
+        #expect(reply.status == 200)
+        #expect(reply.json["total"] as? Int == 0)
+        #expect((reply.json["esims"] as? [Any])?.isEmpty == true)
+    }
+}
