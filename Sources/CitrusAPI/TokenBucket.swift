@@ -10,6 +10,9 @@ struct TokenBucket: Sendable {
     static let windowLength: Double = 60
     /// Slack for floating-point refill arithmetic, in tokens.
     private static let epsilon: Double = 1e-9
+    /// Added to computed wake-up times, in seconds, so that a grant at the
+    /// computed time is never a rounding error early.
+    private static let wakeUpMargin: Double = 1e-6
 
     let requestsPerMinute: Int
     let capacity: Int
@@ -69,13 +72,13 @@ struct TokenBucket: Sendable {
     /// grant is taken meanwhile. `count` must not exceed `capacity` or `requestsPerMinute`.
     func earliestTime(toHave count: Int, after now: Double) -> Double {
         let missingTokens = Double(count) - tokens
-        let tokenTime = missingTokens > Self.epsilon ? now + missingTokens / refillPerSecond : now
+        let tokenTime = missingTokens > Self.epsilon ? now + missingTokens / refillPerSecond + Self.wakeUpMargin : now
 
         var windowTime = now
         let excess = recentGrants.count + count - requestsPerMinute
         if excess > 0 {
             // The `excess` oldest grants must leave the window first.
-            windowTime = recentGrants[excess - 1] + Self.windowLength
+            windowTime = recentGrants[excess - 1] + Self.windowLength + Self.wakeUpMargin
         }
 
         let pauseTime = pausedUntil ?? now
