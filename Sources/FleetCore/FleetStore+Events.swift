@@ -124,7 +124,7 @@ extension FleetStore {
         let reading = WalletReading(seconds: now, cents: WalletReading.clampedCents(balance.cents))
         if let newest = reseller.history.last, now < newest.seconds { return }
         let count = reseller.history.count
-        if count >= 2 && now - reseller.history[count - 2].seconds < configuration.historySpacing {
+        if count >= 2 && reseller.history[count - 1].seconds - reseller.history[count - 2].seconds < configuration.historySpacing {
             reseller.history[count - 1] = reading
             return
         }

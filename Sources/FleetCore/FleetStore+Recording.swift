@@ -191,10 +191,11 @@ extension FleetStore {
 
     // MARK: History
 
-    /// Appends the slot's current wallet to its history at `now`. A reading
-    /// closer than `historySpacing` to the one before the newest replaces the
-    /// newest, so the ring keeps the latest value and a long span. Readings
-    /// older than the newest are dropped.
+    /// Appends the slot's current wallet to its history at `now`. While the
+    /// newest reading is less than `historySpacing` after the one before it,
+    /// a new reading replaces it, so older readings stay at least that far
+    /// apart and the ring keeps both the latest value and a long span.
+    /// Readings older than the newest are dropped.
     mutating func appendReading(_ slot: Int32, at now: Int32) {
         let index = Int(slot)
         let cents = wallets[index]
@@ -211,8 +212,9 @@ extension FleetStore {
             if now < newest.seconds { return }
         }
         if count >= 2 {
+            let newest = history[base + (start + count - 1) % capacity]
             let second = history[base + (start + count - 2) % capacity]
-            if now - second.seconds < configuration.historySpacing {
+            if newest.seconds - second.seconds < configuration.historySpacing {
                 history[base + (start + count - 1) % capacity] = reading
                 updateBurnRate(slot)
                 return

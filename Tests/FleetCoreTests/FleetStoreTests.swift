@@ -1,0 +1,245 @@
+import CitrusAPI
+import Foundation
+import Testing
+@testable import FleetCore
+
+@Suite struct FleetStoreTests {
+    @Test func firstPageAddsEverySIM() {
+        var store = FleetStore(epoch: testEpoch)
+        let batch = store.applyPage((1...3).map { testESIM($0) }, observedAt: at(0))
+        #expect(batch.added.map(\.iccid) == [testICCID(1), testICCID(2), testICCID(3)])
+        #expect(batch.changed.isEmpty)
+        #expect(batch.unchanged.isEmpty)
+        #expect(store.count == 3)
+    }
+
+    @Test func secondPageSplitsChangedAndUnchanged() {
+        var store = FleetStore(epoch: testEpoch)
+        _ = store.applyPage([testESIM(1), testESIM(2)], observedAt: at(0))
+        let batch = store.applyPage([testESIM(1), testESIM(2, walletCents: 1500)], observedAt: at(60))
+        #expect(batch.added.isEmpty)
+        #expect(batch.changed.map(\.iccid) == [testICCID(2)])
+        #expect(batch.unchanged == [testICCID(1)])
+        #expect(batch.observedAt == at(60))
+    }
+
+    @Test func rowKeepsTheReading() throws {
+        var store = FleetStore(epoch: testEpoch)
+        let esim = testESIM(7, status: .suspended, walletCents: 1234, label: "Berlin kiosk", reference: "EMP-7",
+                            group: "grp_1", throttle: .kbps500)
+        _ = store.applyPage([esim], observedAt: at(30))
+        let row = try #require(store.row(iccid: testICCID(7)))
+        #expect(row.status == .suspended)
+        #expect(row.walletBalance == Money(cents: 1234))
+        #expect(row.label == "Berlin kiosk")
+        #expect(row.endUserReference == "EMP-7")
+        #expect(row.groupID == "grp_1")
+        #expect(row.throttleSpeed == .kbps500)
+        #expect(row.lastSeen == at(30))
+        #expect(row.activatedAt == testEpoch)
+        #expect(row.isGone == false)
+    }
+
+    @Test func unknownEnumValuesSurvive() throws {
+        var store = FleetStore(epoch: testEpoch)
+        _ = store.applyPage([testESIM(1, status: .unknown("paused"), throttle: .unknown("SPEED_42_KBPS"))], observedAt: at(0))
+        let row = try #require(store.row(iccid: testICCID(1)))
+        #expect(row.status == .unknown("paused"))
+        #expect(row.throttleSpeed == .unknown("SPEED_42_KBPS"))
+    }
+
+    @Test func missingFromCompleteSweepIsGone() throws {
+        var store = FleetStore(epoch: testEpoch)
+        store.beginSweep()
+        _ = store.applyPage([testESIM(1), testESIM(2)], observedAt: at(0))
+        _ = store.completeSweep(at: at(1))
+        store.beginSweep()
+        _ = store.applyPage([testESIM(1)], observedAt: at(60))
+        let end = store.completeSweep(at: at(61))
+        #expect(end.removed == [testICCID(2)])
+        #expect(end.events.map(\.kind) == [.gone])
+        #expect(try #require(store.row(iccid: testICCID(2))).isGone)
+        #expect(store.select(.all, now: at(61), staleAfter: 600).count == 1)
+    }
+
+    @Test func goneSIMReturnsAsAdded() {
+        var store = FleetStore(epoch: testEpoch)
+        store.beginSweep()
+        _ = store.applyPage([testESIM(1), testESIM(2)], observedAt: at(0))
+        _ = store.completeSweep(at: at(1))
+        store.beginSweep()
+        _ = store.applyPage([testESIM(1)], observedAt: at(60))
+        _ = store.completeSweep(at: at(61))
+        let batch = store.applyPage([testESIM(2)], observedAt: at(120))
+        #expect(batch.added.map(\.iccid) == [testICCID(2)])
+        #expect(store.row(iccid: testICCID(2))?.isGone == false)
+    }
+
+    @Test func goneIsReportedOnce() {
+        var store = FleetStore(epoch: testEpoch)
+        store.beginSweep()
+        _ = store.applyPage([testESIM(1), testESIM(2)], observedAt: at(0))
+        _ = store.completeSweep(at: at(1))
+        for sweep in 1...2 {
+            store.beginSweep()
+            _ = store.applyPage([testESIM(1)], observedAt: at(Double(sweep * 60)))
+            let end = store.completeSweep(at: at(Double(sweep * 60 + 1)))
+            #expect(end.removed == (sweep == 1 ? [testICCID(2)] : []))
+        }
+    }
+
+    @Test func historyIsBoundedByCapacity() {
+        var store = FleetStore(epoch: testEpoch)
+        for minute in 0..<200 {
+            _ = store.applyPage([testESIM(1, walletCents: Int64(5000 - minute))], observedAt: at(Double(minute * 180)))
+        }
+        let history = store.walletHistory(store.handle(for: testICCID(1))!)
+        #expect(history.count == store.configuration.historyCapacity)
+        #expect(history.last?.wallet == Money(cents: 5000 - 199))
+    }
+
+    @Test func closeReadingsReplaceTheNewest() {
+        var store = FleetStore(epoch: testEpoch)
+        // A reading every 10 seconds for 10 minutes: spaced 120 s apart in the ring.
+        for tick in 0...60 {
+            _ = store.applyPage([testESIM(1, walletCents: Int64(2000 - tick))], observedAt: at(Double(tick * 10)))
+        }
+        let history = store.walletHistory(store.handle(for: testICCID(1))!)
+        #expect(history.count <= 7)
+        #expect(history.last?.time == at(600))
+        #expect(history.last?.wallet == Money(cents: 1940))
+        for (older, newer) in zip(history, history.dropFirst().dropLast()) {
+            #expect(newer.time.timeIntervalSince(older.time) >= 120)
+        }
+    }
+
+    @Test func metricsFromSweeps() throws {
+        var store = FleetStore(epoch: testEpoch)
+        // $3.00 per hour: 10 cents every 2 minutes.
+        for step in 0...10 {
+            _ = store.applyPage([testESIM(1, walletCents: Int64(2000 - step * 10))], observedAt: at(Double(step * 120)))
+        }
+        let handle = try #require(store.handle(for: testICCID(1)))
+        let metrics = store.metrics(handle)
+        let rate = try #require(metrics.burnRate.centsPerHour)
+        #expect(abs(rate - 300) < 0.01)
+        // $19.00 at $3/h reaches $0 in 6h20m, minus the 15-minute lag, from the last reading.
+        guard case .at(let zero) = metrics.etaToZero else {
+            Issue.record("expected an ETA, got \(metrics.etaToZero)")
+            return
+        }
+        #expect(abs(zero.timeIntervalSince(at(1200)) - (1900.0 / 300 * 3600 - 900)) < 1)
+    }
+
+    @Test func suspendedSIMDoesNotDrain() throws {
+        var store = FleetStore(epoch: testEpoch)
+        for step in 0...10 {
+            _ = store.applyPage([testESIM(1, status: .suspended, walletCents: 2000)], observedAt: at(Double(step * 120)))
+        }
+        let metrics = store.metrics(try #require(store.handle(for: testICCID(1))))
+        #expect(metrics.burnRate == .notDraining)
+        #expect(metrics.etaToZero == .never)
+    }
+
+    @Test func groupSIMWithoutWalletDoesNotDrain() throws {
+        var store = FleetStore(epoch: testEpoch)
+        _ = store.applyPage([testESIM(1, walletCents: nil, group: "grp_1")], observedAt: at(0))
+        let metrics = store.metrics(try #require(store.handle(for: testICCID(1))))
+        #expect(metrics.burnRate == .notDraining)
+        #expect(store.walletHistory(try #require(store.handle(for: testICCID(1)))).isEmpty)
+    }
+
+    @Test func newSIMHasUnknownBurnRate() throws {
+        var store = FleetStore(epoch: testEpoch)
+        _ = store.applyPage([testESIM(1)], observedAt: at(0))
+        let metrics = store.metrics(try #require(store.handle(for: testICCID(1))))
+        #expect(metrics.burnRate == .unknown)
+        #expect(metrics.etaToZero == .unknown)
+    }
+
+    @Test func totalsCountStatusesAndWallets() {
+        var store = FleetStore(epoch: testEpoch)
+        _ = store.applyPage([
+            testESIM(1, walletCents: 2000),
+            testESIM(2, walletCents: 300),
+            testESIM(3, walletCents: 0),
+            testESIM(4, status: .suspended, walletCents: 1000),
+            testESIM(5, status: .terminated, walletCents: 0),
+            testESIM(6, walletCents: nil, group: "grp_1"),
+        ], observedAt: at(0))
+        _ = store.recordResellerBalance(ResellerBalance(balance: .dollars(400)), at: at(0))
+        let totals = store.totals(now: at(10), staleAfter: 600)
+        #expect(totals.simCount == 6)
+        #expect(totals.countsByStatus[.active] == 4)
+        #expect(totals.countsByStatus[.suspended] == 1)
+        #expect(totals.countsByStatus[.terminated] == 1)
+        #expect(totals.lowCount == 1)
+        #expect(totals.depletedCount == 1)
+        #expect(totals.totalWallet == Money(cents: 3300))
+        #expect(totals.unknownBurnCount == 3)
+        #expect(totals.resellerBalance == .dollars(400))
+        #expect(totals.staleCount == 0)
+        #expect(store.totals(now: at(700), staleAfter: 600).staleCount == 6)
+    }
+
+    @Test func totalsSpendSumsKnownRates() {
+        var store = FleetStore(epoch: testEpoch)
+        for step in 0...10 {
+            _ = store.applyPage([
+                testESIM(1, walletCents: Int64(2000 - step * 10)),
+                testESIM(2, walletCents: Int64(2000 - step * 20)),
+            ], observedAt: at(Double(step * 120)))
+        }
+        let totals = store.totals(now: at(1200), staleAfter: 600)
+        #expect(abs(totals.spendCentsPerHour - 900) < 0.1)
+        #expect(totals.spendPerHour == Money(cents: 900))
+        #expect(totals.unknownBurnCount == 0)
+    }
+
+    @Test func resellerETAFromItsReadings() {
+        var store = FleetStore(epoch: testEpoch)
+        for step in 0...10 {
+            _ = store.recordResellerBalance(ResellerBalance(balance: Money(cents: Int64(100_000 - step * 1000))), at: at(Double(step * 300)))
+        }
+        let totals = store.totals(now: at(3000), staleAfter: 600)
+        #expect(abs((totals.resellerBurnRate.centsPerHour ?? 0) - 12_000) < 1)
+        guard case .at = totals.resellerETA else {
+            Issue.record("expected a reseller ETA, got \(totals.resellerETA)")
+            return
+        }
+    }
+
+    @Test func mirrorMatchesTheSource() {
+        var source = FleetStore(epoch: testEpoch)
+        var mirror = FleetStore(epoch: testEpoch)
+        for step in 0...12 {
+            source.beginSweep()
+            var esims = (1...5).map { testESIM($0, walletCents: Int64(3000 - step * 10 * $0)) }
+            if step >= 6 { esims.removeLast() }
+            let page = source.applyPage(esims, observedAt: at(Double(step * 120)))
+            mirror.apply(page)
+            let balance = ResellerBalance(balance: Money(cents: Int64(50_000 - step)))
+            var balanceBatch = FleetChangeBatch(resellerBalance: balance, observedAt: at(Double(step * 120)))
+            balanceBatch.events = source.recordResellerBalance(balance, at: at(Double(step * 120)))
+            mirror.apply(balanceBatch)
+            mirror.apply(source.completeSweep(at: at(Double(step * 120 + 1))))
+        }
+        let now = at(1500)
+        #expect(mirror.count == source.count)
+        for handle in source.handles {
+            #expect(mirror.row(handle) == source.row(handle))
+        }
+        #expect(mirror.totals(now: now, staleAfter: 600) == source.totals(now: now, staleAfter: 600))
+    }
+
+    @Test func pageApplyIsLinearInPage() {
+        var store = FleetStore(epoch: testEpoch)
+        store.reserveCapacity(20_000)
+        for page in 0..<100 {
+            _ = store.applyPage((0..<200).map { testESIM(page * 200 + $0) }, observedAt: at(0))
+        }
+        #expect(store.count == 20_000)
+        let batch = store.applyPage((0..<200).map { testESIM($0, walletCents: 1999) }, observedAt: at(60))
+        #expect(batch.changed.count == 200)
+    }
+}
