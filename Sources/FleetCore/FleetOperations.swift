@@ -17,21 +17,37 @@ public struct OperationReport: Sendable {
     public var resellerBalance: Money?
     /// A plain sentence for the status line.
     public var message: String
+    /// The SIM the action was for.
+    public var iccid: String?
+    /// The Citrus error code of a failure, such as `INSUFFICIENT_BALANCE`.
+    public var errorCode: String?
+    /// The wallet before the action, when the caller knew it (fund, top-up).
+    public var walletBefore: Money?
 
-    public init(outcome: Outcome, esim: ESIM?, resellerBalance: Money? = nil, message: String) {
+    public init(outcome: Outcome, esim: ESIM?, resellerBalance: Money? = nil, message: String,
+                iccid: String? = nil, errorCode: String? = nil, walletBefore: Money? = nil) {
         self.outcome = outcome
         self.esim = esim
         self.resellerBalance = resellerBalance
         self.message = message
+        self.iccid = iccid
+        self.errorCode = errorCode
+        self.walletBefore = walletBefore
     }
 }
 
 /// Operator actions on single SIMs, sent through the client's interactive lane.
+///
+/// Each SIM returned by an action is passed to the refresh loop (when given),
+/// so the table shows the new state before the next sweep. Auditing happens
+/// in the client: build it with `audit: auditLog.sink`.
 public struct FleetOperations: Sendable {
     private let client: CitrusClient
+    private let refreshLoop: RefreshLoop?
 
-    public init(client: CitrusClient) {
+    public init(client: CitrusClient, refreshLoop: RefreshLoop? = nil) {
         self.client = client
+        self.refreshLoop = refreshLoop
     }
 
     public func enable(iccid: String) async -> OperationReport {
@@ -46,34 +62,97 @@ public struct FleetOperations: Sendable {
         await run("Throttle to \(speed.shortName)", iccid) { try await client.throttle(iccid: iccid, speed: speed) }
     }
 
+    /// Terminates a SIM. Irreversible: Citrus forfeits the remaining wallet,
+    /// so the UI must confirm first and suggest a defund.
+    public func terminate(iccid: String) async -> OperationReport {
+        await run("Terminate", iccid) { try await client.terminate(iccid: iccid) }
+    }
+
+    /// Starts returning a SIM's wallet to the reseller balance. Citrus
+    /// answers 202 and credits the balance about 15 minutes later.
+    public func defund(iccid: String) async -> OperationReport {
+        do {
+            let result = try await client.defund(iccid: iccid)
+            let esim = try? await client.esim(iccid: iccid)
+            await recordInLoop(esim)
+            let amount = result.estimatedReturn.map { " about \($0)" } ?? ""
+            let minutes = result.settlesInMinutes.map { " in about \($0) minutes" } ?? " later"
+            return OperationReport(
+                outcome: .succeeded, esim: esim,
+                message: "Defund started for \(iccid): \(amount.isEmpty ? "the wallet" : String(amount.dropFirst())) returns to the reseller balance\(minutes).",
+                iccid: iccid)
+        } catch {
+            return failure("Defund", iccid, error)
+        }
+    }
+
     /// Funds once. A lost response is reported as unknown with the read-back,
     /// never resent.
-    public func fund(iccid: String, amount: Money) async -> OperationReport {
+    public func fund(iccid: String, amount: Money, walletBefore: Money? = nil) async -> OperationReport {
         do {
             switch try await client.fund(iccid: iccid, amount: amount) {
             case .applied(let result):
                 let esim = try? await client.esim(iccid: iccid)
+                await recordInLoop(esim)
                 let wallet = result.walletBalance.map { " Wallet now \($0)." } ?? ""
                 return OperationReport(
                     outcome: .succeeded, esim: esim, resellerBalance: result.balanceRemaining,
-                    message: "Funded \(amount) to \(iccid).\(wallet)")
+                    message: "Funded \(amount) to \(iccid).\(wallet)", iccid: iccid, walletBefore: walletBefore)
             case .unknown(let unknown):
+                await recordInLoop(unknown.esimAfter)
+                let before = walletBefore.map { "before \($0), " } ?? ""
                 let wallet = unknown.esimAfter?.walletBalance.map { "wallet reads \($0)" } ?? "wallet could not be read"
                 return OperationReport(
                     outcome: .unknown, esim: unknown.esimAfter, resellerBalance: unknown.resellerBalanceAfter?.balance,
-                    message: "Fund of \(amount) to \(iccid) may or may not have been applied (\(wallet)). Check before funding again.")
+                    message: "Fund of \(amount) to \(iccid) may or may not have been applied (\(before)\(wallet)). Check before funding again.",
+                    iccid: iccid, walletBefore: walletBefore)
             }
         } catch {
-            return OperationReport(outcome: .failed, esim: nil, message: "Fund \(amount) failed for \(iccid): \(error)")
+            var report = failure("Fund \(amount)", iccid, error)
+            report.walletBefore = walletBefore
+            return report
         }
     }
+
+    /// Brings a wallet read as `currentWallet` up to `target` with one fund
+    /// of the difference. Does nothing when the wallet is already there.
+    public func topUp(iccid: String, currentWallet: Money, target: Money) async -> OperationReport {
+        guard let amount = Self.topUpAmount(currentWallet: currentWallet, target: target) else {
+            return OperationReport(
+                outcome: .succeeded, esim: nil,
+                message: "Top-up skipped for \(iccid): the wallet \(currentWallet) is already at or above \(target).",
+                iccid: iccid, walletBefore: currentWallet)
+        }
+        return await fund(iccid: iccid, amount: amount, walletBefore: currentWallet)
+    }
+
+    /// The fund that brings `currentWallet` to `target`, or nil when none is
+    /// needed. Capped at the Citrus maximum per fund.
+    public static func topUpAmount(currentWallet: Money, target: Money) -> Money? {
+        let difference = target - currentWallet
+        guard difference >= .minimumFund else { return nil }
+        return min(difference, .maximumFund)
+    }
+
+    // MARK: Helpers
 
     private func run(_ action: String, _ iccid: String, _ body: () async throws -> ESIM) async -> OperationReport {
         do {
             let esim = try await body()
-            return OperationReport(outcome: .succeeded, esim: esim, message: "\(action) succeeded for \(iccid): status \(esim.status).")
+            await recordInLoop(esim)
+            return OperationReport(outcome: .succeeded, esim: esim, message: "\(action) succeeded for \(iccid): status \(esim.status).", iccid: iccid)
         } catch {
-            return OperationReport(outcome: .failed, esim: nil, message: "\(action) failed for \(iccid): \(error)")
+            return failure(action, iccid, error)
         }
+    }
+
+    private func failure(_ action: String, _ iccid: String, _ error: any Error) -> OperationReport {
+        let code = (error as? CitrusError)?.code?.rawValue
+        return OperationReport(outcome: .failed, esim: nil, message: "\(action) failed for \(iccid): \(error)", iccid: iccid, errorCode: code)
+    }
+
+    private func recordInLoop(_ esim: ESIM?) async {
+        guard let esim, let refreshLoop else { return }
+        await refreshLoop.record(esim)
     }
 }

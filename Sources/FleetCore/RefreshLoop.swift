@@ -1,9 +1,43 @@
 import CitrusAPI
 import Foundation
 
+/// How long the refresh loop waits after consecutive failures: `initial`
+/// seconds, doubling per failure up to `maximum`.
+public struct RefreshBackoff: Sendable, Hashable {
+    public var initial: Double
+    public var maximum: Double
+
+    public init(initial: Double = 1, maximum: Double = 60) {
+        self.initial = max(0.001, initial)
+        self.maximum = max(self.initial, maximum)
+    }
+
+    public static let standard = RefreshBackoff()
+
+    /// The wait before retry number `failures` (1 for the first failure), in seconds.
+    public func delay(afterFailures failures: Int) -> Double {
+        let exponent = Double(min(max(failures - 1, 0), 30))
+        return min(maximum, initial * pow(2, exponent))
+    }
+}
+
 /// Sweeps the fleet page by page through the client's background lane and
-/// delivers change batches. A sweep starts every `interval`; a failed sweep is
-/// reported in a batch and retried at the next interval.
+/// delivers change batches: one per page of `GET /esim/list?limit=200`, plus
+/// the reseller balance once per sweep and a batch at each sweep's end.
+///
+/// Pacing comes from the client's request budget: the loop sends one
+/// background request at a time, so a sweep of N SIMs at B requests per
+/// minute takes about (N / 200 + 1) / B minutes, and an operator's
+/// interactive request waits at most for one token. A new sweep starts
+/// `interval` after the previous one started, or at once when the sweep took
+/// longer. A failed request is retried with exponential backoff, and the sweep
+/// resumes at the page that failed. The loop reports
+/// `RefreshHealth.unreachable` until a request succeeds again.
+///
+/// While a SIM is selected (`select(iccid:)`), its detail is read through
+/// the interactive lane every `detailInterval`.
+///
+/// The loop owns a `FleetStore`; the UI mirrors it by applying the batches.
 public actor RefreshLoop {
     public typealias Deliver = @Sendable (FleetChangeBatch) -> Void
 
@@ -11,70 +45,311 @@ public actor RefreshLoop {
     private let interval: Duration
     private let pageSize: Int
     private let deliver: Deliver
-    private var lastSeen: [String: ESIM] = [:]
-    private var task: Task<Void, Never>?
+    private let clock: FleetClock
+    private let backoff: RefreshBackoff
+    private let detailInterval: Duration
+    private let eventLog: EventLog?
+    private let logger: (any CitrusLogSink)?
+    private let staleAfterOverride: TimeInterval?
 
-    public init(client: CitrusClient, interval: Duration = .seconds(10), pageSize: Int = 200, deliver: @escaping Deliver) {
+    private var store: FleetStore
+    private var task: Task<Void, Never>?
+    private var detailTask: Task<Void, Never>?
+    private var selectedICCID: String?
+    private var sweep: SweepState?
+    private var isSweeping = false
+    private var health: RefreshHealth = .healthy
+    private var failures = 0
+    /// Fleet-clock seconds between the starts of the last two complete sweeps.
+    private var lastSweepPeriod: Double?
+    private var lastSweepStart: Date?
+    private let clockOrigin: (clock: Date, real: ContinuousClock.Instant)
+
+    private struct SweepState {
+        var offset = 0
+        var pagesRead = 0
+        var simsRead = 0
+        var firstTotal: Int?
+        var lastTotal: Int?
+        var balanceRead = false
+        let startedAt: Date
+        let realStart: ContinuousClock.Instant
+    }
+
+    /// Creates a loop; call `start()` to begin sweeping.
+    ///
+    /// - Parameters:
+    ///   - interval: the shortest time between sweep starts (small fleets).
+    ///   - pageSize: SIMs per list request, 1 to 200.
+    ///   - clock: stamps readings, last-seen times and events (see `FleetClock`).
+    ///   - metrics: the estimate and event rules of the loop's store.
+    ///   - eventLog: receives every derived event.
+    ///   - staleAfter: a fixed stale threshold in fleet-clock seconds, or nil
+    ///     for two sweep periods.
+    ///   - backoff: the waits after failures.
+    ///   - detailInterval: how often the selected SIM's detail is read.
+    ///   - logger: receives sweep timings, failures and recoveries.
+    public init(
+        client: CitrusClient,
+        interval: Duration = .seconds(10),
+        pageSize: Int = 200,
+        clock: FleetClock = .system,
+        metrics: MetricsConfiguration = MetricsConfiguration(),
+        eventLog: EventLog? = nil,
+        staleAfter: TimeInterval? = nil,
+        backoff: RefreshBackoff = .standard,
+        detailInterval: Duration = .seconds(10),
+        logger: (any CitrusLogSink)? = nil,
+        deliver: @escaping Deliver
+    ) {
         self.client = client
         self.interval = interval
-        self.pageSize = pageSize
+        self.pageSize = min(200, max(1, pageSize))
         self.deliver = deliver
+        self.clock = clock
+        self.backoff = backoff
+        self.detailInterval = detailInterval
+        self.eventLog = eventLog
+        self.logger = logger
+        self.staleAfterOverride = staleAfter
+        let now = clock.now()
+        self.store = FleetStore(configuration: metrics, epoch: now)
+        self.clockOrigin = (now, ContinuousClock.now)
     }
+
+    // MARK: Control
 
     /// Starts sweeping. Calling it again while running does nothing.
     public func start() {
         guard task == nil else { return }
+        logger?.log(.info, "Refresh loop started: interval \(interval), budget \(client.configuration.requestsPerMinute) requests/minute")
         task = Task { [weak self] in
             while !Task.isCancelled {
                 guard let self else { return }
-                await self.sweepOnce()
-                try? await Task.sleep(for: self.interval)
+                let wait = await self.runOnce()
+                try? await Task.sleep(for: wait)
             }
         }
     }
 
-    /// Stops sweeping after the request in flight.
+    /// Stops sweeping and detail reads after the requests in flight.
     public func stop() {
+        if task != nil { logger?.log(.info, "Refresh loop stopped") }
         task?.cancel()
         task = nil
+        detailTask?.cancel()
+        detailTask = nil
     }
 
-    /// Runs one complete sweep: the reseller balance, then every page of the fleet.
-    public func sweepOnce() async {
+    /// Runs one sweep to its end, or until a request fails. After a failure
+    /// the next call resumes at the failed page. Returns whether the sweep
+    /// completed; returns false at once if another sweep is running.
+    @discardableResult
+    public func sweepOnce() async -> Bool {
+        guard !isSweeping else { return false }
+        isSweeping = true
+        defer { isSweeping = false }
         do {
-            let balance = try await client.walletBalance(lane: .background)
-            deliver(FleetChangeBatch(resellerBalance: balance))
-
-            var seen = Set<String>()
-            var offset = 0
-            while !Task.isCancelled {
-                let page = try await client.listESIMs(limit: pageSize, offset: offset, lane: .background)
-                deliver(apply(page.esims, seen: &seen))
-                offset += page.esims.count
-                let reachedTotal = page.total.map { offset >= $0 } ?? false
-                if page.esims.count < pageSize || reachedTotal || page.esims.isEmpty { break }
-            }
-            guard !Task.isCancelled else { return }
-
-            let gone = lastSeen.keys.filter { !seen.contains($0) }.sorted()
-            for iccid in gone { lastSeen[iccid] = nil }
-            deliver(FleetChangeBatch(removed: gone, sweepCompletedAt: Date()))
+            try await continueSweep()
+            recovered()
+            return true
         } catch {
-            deliver(FleetChangeBatch(refreshError: "Refresh failed: \(error)"))
+            if !Task.isCancelled { failed(error) }
+            return false
         }
     }
 
-    private func apply(_ esims: [ESIM], seen: inout Set<String>) -> FleetChangeBatch {
-        var batch = FleetChangeBatch()
-        for esim in esims {
-            seen.insert(esim.iccid)
-            if let previous = lastSeen[esim.iccid] {
-                if previous != esim { batch.changed.append(esim) }
-            } else {
-                batch.added.append(esim)
+    /// Selects the SIM whose detail view is open, or nil when it closes.
+    /// Its detail is read at once and then every `detailInterval`.
+    public func select(iccid: String?) {
+        guard iccid != selectedICCID else { return }
+        selectedICCID = iccid
+        detailTask?.cancel()
+        detailTask = nil
+        guard let iccid else { return }
+        detailTask = Task { [weak self] in
+            while !Task.isCancelled {
+                guard let self else { return }
+                await self.readDetail(iccid: iccid)
+                try? await Task.sleep(for: self.detailInterval)
             }
-            lastSeen[esim.iccid] = esim
         }
-        return batch
+    }
+
+    /// Records a SIM returned by an operation, so the store and the UI see
+    /// the new state before the next sweep reaches it.
+    public func record(_ esim: ESIM) {
+        var batch = store.applyReading(esim, observedAt: clock.now())
+        publish(&batch)
+    }
+
+    /// A copy of the loop's store. The copy is O(1), but the loop's next
+    /// write then copies the columns (O(fleet)), so call it rarely.
+    public func storeSnapshot() -> FleetStore {
+        store
+    }
+
+    /// The loop's health.
+    public var currentHealth: RefreshHealth {
+        health
+    }
+
+    /// The stale threshold in fleet-clock seconds: the configured one, or
+    /// two sweep periods (at least two refresh intervals).
+    public var staleAfterSeconds: Double {
+        if let staleAfterOverride { return staleAfterOverride }
+        let intervalSeconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+        let minimum = 2 * intervalSeconds * clockRate()
+        return max(minimum, 2 * (lastSweepPeriod ?? 0))
+    }
+
+    // MARK: Sweeping
+
+    /// One turn of the loop: a sweep, then the wait before the next turn.
+    private func runOnce() async -> Duration {
+        let realStart = ContinuousClock.now
+        if await sweepOnce() {
+            let elapsed = ContinuousClock.now - realStart
+            return elapsed < interval ? interval - elapsed : .zero
+        }
+        return .milliseconds(Int64(backoff.delay(afterFailures: failures) * 1000))
+    }
+
+    private func continueSweep() async throws {
+        if sweep == nil { beginSweep() }
+
+        if sweep?.balanceRead == false {
+            let balance = try await client.walletBalance(lane: .background)
+            let now = clock.now()
+            var batch = FleetChangeBatch(resellerBalance: balance, observedAt: now)
+            batch.events = store.recordResellerBalance(balance, at: now)
+            sweep?.balanceRead = true
+            succeeded(&batch)
+            publish(&batch)
+        }
+
+        while let state = sweep {
+            try Task.checkCancellation()
+            let page = try await client.listESIMs(limit: pageSize, offset: state.offset, lane: .background)
+            let now = clock.now()
+            if state.pagesRead == 0, let total = page.total { store.reserveCapacity(total) }
+            var batch = store.applyPage(page.esims, observedAt: now)
+            sweep?.offset += page.esims.count
+            sweep?.pagesRead += 1
+            sweep?.simsRead += page.esims.count
+            if state.pagesRead == 0 { sweep?.firstTotal = page.total }
+            sweep?.lastTotal = page.total
+            batch.sweep = progress()
+            succeeded(&batch)
+            publish(&batch)
+
+            let reachedTotal = page.total.map { state.offset + page.esims.count >= $0 } ?? false
+            if page.esims.count < pageSize || reachedTotal || page.esims.isEmpty {
+                completeSweep()
+            }
+        }
+    }
+
+    private func beginSweep() {
+        let now = clock.now()
+        if let lastSweepStart { lastSweepPeriod = now.timeIntervalSince(lastSweepStart) }
+        lastSweepStart = now
+        store.beginSweep()
+        sweep = SweepState(startedAt: now, realStart: ContinuousClock.now)
+    }
+
+    /// Ends the sweep. SIMs not seen are marked gone only when the fleet
+    /// size did not change during the sweep: provisioning or removal while
+    /// paging by offset can shift SIMs between pages, so a missing SIM may
+    /// just have been skipped.
+    private func completeSweep() {
+        guard let state = sweep else { return }
+        let now = clock.now()
+        let consistent = state.firstTotal == state.lastTotal && state.simsRead >= (state.lastTotal ?? 0)
+        var batch: FleetChangeBatch
+        if consistent {
+            batch = store.completeSweep(at: now)
+        } else {
+            batch = FleetChangeBatch(sweepCompletedAt: now, observedAt: now)
+            logger?.log(.info, "Sweep saw the fleet size change (\(state.firstTotal ?? -1) to \(state.lastTotal ?? -1)); no SIM is marked gone this time")
+        }
+        sweep = nil
+        batch.sweep = progress(completed: state, at: now)
+        publish(&batch)
+
+        let realSeconds = (ContinuousClock.now - state.realStart)
+        logger?.log(.info, "Sweep completed: \(state.simsRead) SIMs in \(state.pagesRead) pages, \(realSeconds), \(batch.removed.count) gone")
+    }
+
+    private func progress(completed: SweepState? = nil, at time: Date? = nil) -> SweepProgress {
+        let state = completed ?? sweep
+        return SweepProgress(
+            pagesRead: state?.pagesRead ?? 0,
+            simsRead: state?.simsRead ?? 0,
+            totalSIMs: state?.lastTotal,
+            startedAt: state?.startedAt ?? clock.now(),
+            lastSweepSeconds: lastSweepPeriod,
+            staleAfterSeconds: staleAfterSeconds,
+            budgetPerMinute: client.configuration.requestsPerMinute)
+    }
+
+    // MARK: Detail
+
+    private func readDetail(iccid: String) async {
+        do {
+            let esim = try await client.esim(iccid: iccid, lane: .interactive)
+            guard selectedICCID == iccid, !Task.isCancelled else { return }
+            var batch = store.applyReading(esim, observedAt: clock.now())
+            batch.detail = esim
+            succeeded(&batch)
+            publish(&batch)
+        } catch {
+            guard selectedICCID == iccid, !Task.isCancelled else { return }
+            logger?.log(.warning, "Detail read failed for \(iccid): \(error)")
+            var batch = FleetChangeBatch(refreshError: "Reading \(iccid) failed: \(error)")
+            publish(&batch)
+        }
+    }
+
+    // MARK: Health
+
+    /// Marks a successful request: after failures, the batch carries the recovery.
+    private func succeeded(_ batch: inout FleetChangeBatch) {
+        guard failures > 0 else { return }
+        batch.health = .healthy
+        recovered()
+    }
+
+    private func recovered() {
+        guard failures > 0 else { return }
+        logger?.log(.info, "API reachable again after \(failures) failed attempts")
+        failures = 0
+        health = .healthy
+    }
+
+    private func failed(_ error: any Error) {
+        failures += 1
+        let since = health.unreachableSince ?? clock.now()
+        let delay = backoff.delay(afterFailures: failures)
+        let message = "\(error)"
+        health = .unreachable(since: since, failures: failures, lastError: message, nextRetryAt: Date().addingTimeInterval(delay))
+        logger?.log(.warning, "Refresh failed (attempt \(failures)); retrying in \(delay) s: \(message)")
+        var batch = FleetChangeBatch(refreshError: "Refresh failed: \(message)", health: health)
+        publish(&batch)
+    }
+
+    private func publish(_ batch: inout FleetChangeBatch) {
+        if let eventLog, !batch.events.isEmpty {
+            eventLog.append(batch.events)
+        }
+        deliver(batch)
+    }
+
+    /// Fleet-clock seconds per real second, measured since the loop was made.
+    private func clockRate() -> Double {
+        let real = ContinuousClock.now - clockOrigin.real
+        let realSeconds = Double(real.components.seconds) + Double(real.components.attoseconds) / 1e18
+        guard realSeconds >= 1 else { return 1 }
+        return max(0.001, clock.now().timeIntervalSince(clockOrigin.clock) / realSeconds)
     }
 }
