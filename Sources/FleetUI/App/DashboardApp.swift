@@ -1,0 +1,126 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// The UI loop. It owns the terminal on the thread that calls `run`, blocks
+/// in `poll()` on the terminal's input and the mailbox's wake-up pipe, and
+/// redraws once after each wake-up that brought events.
+public final class DashboardApp {
+    public typealias Log = @Sendable (String) -> Void
+
+    /// The poll timeout, in milliseconds. With nothing to do, the loop wakes
+    /// once per interval only to keep "updated 12s ago" current.
+    public static let clockTickMilliseconds: Int32 = 1000
+
+    public private(set) var state: AppState
+    public let mailbox: Mailbox
+    private let theme: Theme
+    private let performer: any OperationPerformer
+    private let log: Log
+
+    public init(state: AppState, theme: Theme, performer: any OperationPerformer, mailbox: Mailbox, log: @escaping Log) {
+        self.state = state
+        self.theme = theme
+        self.performer = performer
+        self.mailbox = mailbox
+        self.log = log
+    }
+
+    /// Runs until the operator quits or a termination signal arrives, then
+    /// stops the terminal.
+    ///
+    /// - Returns: the process exit status: 0 after `q`, 128 + the signal
+    ///   number after SIGINT, SIGTERM or SIGHUP.
+    public func run(on terminal: TerminalBackend) -> Int32 {
+        defer { terminal.stop() }
+        let (width, height) = terminal.size
+        apply([.resized(width: width, height: height), .tick(Date())])
+        terminal.draw(DashboardView.render(state, theme: theme))
+        log("UI loop started at \(width)x\(height).")
+
+        var exitStatus: Int32 = 0
+        while !state.hasQuit {
+            let wakeUp = waitForInput(terminal)
+            mailbox.consumeWakeUps()
+
+            var events: [AppEvent] = []
+            if let signal = terminal.takeTerminationSignal() {
+                log("Received signal \(signal); quitting.")
+                exitStatus = 128 + signal
+                events.append(.terminationRequested)
+            }
+            if wakeUp == .terminalLost {
+                events.append(.terminationRequested)
+            }
+            for input in terminal.readInput() {
+                switch input {
+                case .key(let key): events.append(.key(key))
+                case .resized(let width, let height): events.append(.resized(width: width, height: height))
+                }
+            }
+            events += mailbox.drain()
+            events.append(.tick(Date()))
+
+            apply(events)
+            terminal.draw(DashboardView.render(state, theme: theme))
+        }
+        log("UI loop stopped with exit status \(exitStatus).")
+        return exitStatus
+    }
+
+    /// Reduces `events` in order and starts the effects they return.
+    func apply(_ events: [AppEvent]) {
+        for event in events {
+            for effect in state.reduce(event) {
+                perform(effect)
+            }
+        }
+    }
+
+    private func perform(_ effect: Effect) {
+        switch effect {
+        case .quit:
+            break
+        case .perform(let request):
+            log("Sending \(request).")
+            let performer = performer
+            let mailbox = mailbox
+            let log = log
+            Task.detached {
+                let report = await performer.perform(request)
+                log("Finished \(request): \(report.outcome): \(report.message)")
+                mailbox.post(.operationFinished(request, report))
+            }
+        }
+    }
+
+    private enum WakeUp {
+        case ready
+        /// The terminal hung up, or `poll` itself failed: there is no way to
+        /// read keys any more.
+        case terminalLost
+    }
+
+    /// Blocks until terminal input, a mailbox wake-up, a signal or the clock
+    /// tick. A signal interrupts `poll` with EINTR, which counts as a wake-up.
+    private func waitForInput(_ terminal: TerminalBackend) -> WakeUp {
+        var fds = [
+            pollfd(fd: terminal.inputFileDescriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: mailbox.wakeUpReadFD, events: Int16(POLLIN), revents: 0),
+        ]
+        let result = poll(&fds, nfds_t(fds.count), Self.clockTickMilliseconds)
+        if result < 0 && errno != EINTR {
+            log("poll failed: \(String(cString: strerror(errno))); quitting.")
+            return .terminalLost
+        }
+        let closed = Int16(POLLHUP | POLLERR | POLLNVAL)
+        if result > 0 && fds[0].revents & closed != 0 && fds[0].revents & Int16(POLLIN) == 0 {
+            log("Terminal input closed; quitting.")
+            return .terminalLost
+        }
+        return .ready
+    }
+}

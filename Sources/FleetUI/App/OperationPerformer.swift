@@ -1,0 +1,23 @@
+import FleetCore
+
+/// Sends operator actions. `FleetOperations` is the real one; tests supply
+/// fakes.
+public protocol OperationPerformer: Sendable {
+    /// Sends `request` once and reports the result in plain words.
+    func perform(_ request: OperationRequest) async -> OperationReport
+}
+
+extension FleetOperations: OperationPerformer {
+    public func perform(_ request: OperationRequest) async -> OperationReport {
+        switch request {
+        case .enable(let iccid):
+            return await enable(iccid: iccid)
+        case .disable(let iccid):
+            return await disable(iccid: iccid)
+        case .fund(let iccid, let amount):
+            return await fund(iccid: iccid, amount: amount)
+        case .throttle(let iccid, let speed):
+            return await throttle(iccid: iccid, speed: speed)
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import CitrusAPI
+import FleetCore
+import Foundation
+
+/// Something that happened, reduced into `AppState` by `AppState.reduce`.
+public enum AppEvent: Sendable {
+    case key(Key)
+    /// A batch from the refresh loop.
+    case fleetChanged(FleetChangeBatch)
+    /// An operator action finished; the report carries the SIM as Citrus
+    /// returned it.
+    case operationFinished(OperationRequest, OperationReport)
+    /// The terminal now has this many columns and rows.
+    case resized(width: Int, height: Int)
+    /// The clock moved on; used for "updated 12s ago".
+    case tick(Date)
+    /// SIGINT or SIGTERM arrived.
+    case terminationRequested
+}
+
+/// An operator action on one SIM, sent over HTTP by the app.
+public enum OperationRequest: Hashable, Sendable {
+    case enable(iccid: String)
+    case disable(iccid: String)
+    case fund(iccid: String, amount: Money)
+    case throttle(iccid: String, speed: ThrottleSpeed)
+
+    public var iccid: String {
+        switch self {
+        case .enable(let iccid), .disable(let iccid), .fund(let iccid, _), .throttle(let iccid, _):
+            return iccid
+        }
+    }
+
+    /// What the status line shows while the request is in flight.
+    public var progressMessage: String {
+        switch self {
+        case .enable(let iccid): return "Enabling \(iccid)…"
+        case .disable(let iccid): return "Disabling \(iccid)…"
+        case .fund(let iccid, let amount): return "Funding \(amount) to \(iccid)…"
+        case .throttle(let iccid, let speed): return "Throttling \(iccid) to \(ThrottleSpeed.label(speed))…"
+        }
+    }
+}
+
+/// Work that the reducer asks the app to do.
+public enum Effect: Equatable, Sendable {
+    /// Send the request; its report comes back as `.operationFinished`.
+    case perform(OperationRequest)
+    /// Leave the UI loop and restore the terminal.
+    case quit
+}
+
+extension ThrottleSpeed {
+    /// The speed in words for pickers and messages: "no limit", "500 kbps".
+    static func label(_ speed: ThrottleSpeed) -> String {
+        if speed == .noLimit { return "no limit" }
+        if let kbps = speed.kilobitsPerSecond { return "\(kbps) kbps" }
+        return speed.rawValue
+    }
+}

@@ -1,0 +1,91 @@
+import CitrusAPI
+import FleetCore
+import Foundation
+
+/// A line of feedback for the operator, shown in the status line.
+public struct StatusMessage: Equatable, Sendable {
+    public enum Kind: Equatable, Sendable {
+        case info
+        case success
+        /// The outcome is uncertain and needs the operator's attention.
+        case warning
+        case error
+    }
+
+    public var text: String
+    public var kind: Kind
+
+    public init(_ text: String, kind: Kind) {
+        self.text = text
+        self.kind = kind
+    }
+}
+
+/// The amount input of the fund prompt.
+public struct FundPrompt: Equatable, Sendable {
+    public var iccid: String
+    /// What the operator typed, kept when the amount is rejected.
+    public var text: String = ""
+    /// Why the last Enter was rejected, in plain words.
+    public var error: String?
+
+    /// The most characters the field accepts; the largest valid amount,
+    /// `$10000.00`, has 9.
+    public static let maximumLength = 16
+}
+
+/// The throttle speed picker.
+public struct ThrottlePicker: Equatable, Sendable {
+    public var iccid: String
+    /// The SIM's speed when the picker opened.
+    public var current: ThrottleSpeed
+    /// The index of the highlighted speed in `ThrottleSpeed.allCases`.
+    public var highlighted: Int
+}
+
+/// What the keyboard is talking to.
+public enum InputMode: Equatable, Sendable {
+    case browsing
+    case fundPrompt(FundPrompt)
+    case throttlePicker(ThrottlePicker)
+}
+
+/// Everything the views draw. It changes only through `reduce(_:)`.
+public struct AppState: Sendable {
+    /// Set when the dashboard talks to the built-in simulator.
+    public var isDemo: Bool
+    /// Set by `--read-only`: every key that changes a SIM is off.
+    public var isReadOnly: Bool
+
+    public var fleet = FleetModel()
+    /// The row of the selected SIM in `fleet.order`.
+    public var selectedRow = 0
+    /// The first row of `fleet.order` shown in the table body.
+    public var scrollTop = 0
+    public var layout: ScreenLayout
+    public var mode: InputMode = .browsing
+    public var status: StatusMessage?
+    public var resellerBalance: Money?
+    public var lastSweepCompletedAt: Date?
+    /// The last refresh failure, until a later batch succeeds.
+    public var refreshError: String?
+    /// The time the views use for "updated 12s ago".
+    public var now: Date
+    /// ICCIDs with an action in flight, so a second action on the same SIM
+    /// waits for the first one's result.
+    public var pendingICCIDs: Set<String> = []
+    /// Set once the operator has asked to quit.
+    public var hasQuit = false
+
+    public init(isDemo: Bool, isReadOnly: Bool, width: Int, height: Int, now: Date = Date()) {
+        self.isDemo = isDemo
+        self.isReadOnly = isReadOnly
+        self.layout = ScreenLayout(width: width, height: height)
+        self.now = now
+    }
+
+    /// The SIM under the selection, if the fleet is not empty.
+    public var selectedESIM: ESIM? {
+        fleet.esim(atRow: selectedRow)
+    }
+}

@@ -1,0 +1,21 @@
+import CitrusAPI
+import Foundation
+
+/// How values read on screen.
+enum DisplayFormat {
+    /// An amount of US dollars without the dollar sign, for columns whose
+    /// heading says USD: `1,234.56`, `-0.05`.
+    static func usd(_ money: Money) -> String {
+        var text = money.formatted()
+        if let dollar = text.firstIndex(of: "$") { text.remove(at: dollar) }
+        return text
+    }
+
+    /// How long ago `date` was, coarsely: `4s ago`, `12m ago`, `3h ago`.
+    static func age(of date: Date, now: Date) -> String {
+        let seconds = max(0, Int(now.timeIntervalSince(date)))
+        if seconds < 60 { return "\(seconds)s ago" }
+        if seconds < 3600 { return "\(seconds / 60)m ago" }
+        return "\(seconds / 3600)h ago"
+    }
+}

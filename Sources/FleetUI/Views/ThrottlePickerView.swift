@@ -1,0 +1,23 @@
+import CitrusAPI
+
+/// The throttle speed picker: every speed Citrus accepts, the highlighted
+/// one in the selection style, the SIM's current speed marked.
+public enum ThrottlePickerView {
+    static let contentWidth = 40
+
+    public static func draw(_ picker: ThrottlePicker, theme: Theme, into buffer: inout ScreenBuffer) {
+        let speeds = ThrottleSpeed.allCases
+        let width = min(contentWidth, buffer.width - 4)
+        let box = ModalBox.draw(
+            title: "Throttle \(picker.iccid)", contentWidth: width, contentRows: speeds.count + 2,
+            style: theme.prompt, into: &buffer)
+
+        for (row, speed) in speeds.enumerated() {
+            let marker = speed == picker.current ? "  (current)" : ""
+            let text = TextLayout.padRight(" \(ThrottleSpeed.label(speed))\(marker)", toWidth: box.innerWidth)
+            let style = row == picker.highlighted ? theme.promptSelection : theme.prompt
+            box.put(text, row: row, style: style, into: &buffer)
+        }
+        box.put("Enter applies. Esc cancels.", row: speeds.count + 1, style: theme.prompt, into: &buffer)
+    }
+}

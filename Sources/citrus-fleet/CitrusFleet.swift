@@ -1,0 +1,122 @@
+import CitrusAPI
+import CitrusSimulator
+import FleetCore
+import FleetUI
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The `citrus-fleet` program: parses the command line, connects to the
+/// simulator or Citrus, and runs the dashboard.
+enum CitrusFleet {
+    /// Runs the program and returns its exit status. Everything that can fail
+    /// because of the command line or the environment fails here, before the
+    /// terminal is touched.
+    static func main(arguments: [String], environment: [String: String]) -> Int32 {
+        let commandLine: FleetCommandLine
+        do {
+            commandLine = try FleetCommandLine.parse(arguments)
+        } catch {
+            printError(error.description)
+            return 2
+        }
+        if commandLine.showsHelp {
+            print(FleetCommandLine.helpText, terminator: "")
+            return 0
+        }
+
+        let target: DashboardTarget
+        do {
+            let apiKey = try CitrusCredentials.loadAPIKey(
+                environment: environment, keyFilePath: commandLine.apiKeyFile,
+                configDirectory: FleetPaths.configDirectory(environment: environment).path)
+            target = try DashboardTarget.resolve(commandLine, apiKey: apiKey, environment: environment)
+        } catch let error as CredentialsError {
+            printError(error.message)
+            return 2
+        } catch {
+            printError("\(error)")
+            return 2
+        }
+
+        let logPath = FileLog.defaultPath(environment: environment)
+        guard let log = FileLog(path: logPath) else {
+            printError("Could not open the log file \(logPath): \(String(cString: strerror(errno))). Set XDG_STATE_HOME to a writable directory.")
+            return 1
+        }
+        signal(SIGPIPE, SIG_IGN)
+        return run(commandLine, target: target, environment: environment, log: log)
+    }
+
+    private static func run(
+        _ commandLine: FleetCommandLine, target: DashboardTarget, environment: [String: String], log: FileLog
+    ) -> Int32 {
+        let theme = loadTheme(commandLine.themePath, log: log)
+
+        let connection: DashboardConnection
+        do {
+            connection = try DashboardConnection.open(target, environment: environment, log: log)
+        } catch {
+            printError(error.description)
+            log.error(error.description)
+            return 1
+        }
+        defer { connection.close() }
+
+        let mailbox: Mailbox
+        do {
+            mailbox = try Mailbox()
+        } catch {
+            printError("\(error)")
+            return 1
+        }
+
+        let interval = commandLine.interval
+            ?? (target.isDemo ? FleetCommandLine.defaultDemoInterval : FleetCommandLine.defaultInterval)
+        let refreshLoop = RefreshLoop(client: connection.client, interval: .milliseconds(Int64(interval * 1000))) { batch in
+            mailbox.post(.fleetChanged(batch))
+        }
+
+        let terminal: NcursesTerminal
+        do {
+            terminal = try NcursesTerminal(wakeUpFileDescriptor: mailbox.wakeUpWriteFD)
+        } catch {
+            printError("\(error)")
+            log.error("\(error)")
+            return 1
+        }
+
+        Task.detached { await refreshLoop.start() }
+        log.info("Sweeping every \(interval) s\(commandLine.isReadOnly ? " in read-only mode" : "").")
+
+        let (width, height) = terminal.size
+        let state = AppState(isDemo: target.isDemo, isReadOnly: commandLine.isReadOnly, width: width, height: height)
+        let app = DashboardApp(
+            state: state, theme: theme, performer: FleetOperations(client: connection.client), mailbox: mailbox,
+            log: { log.info($0) })
+        let status = app.run(on: terminal)
+
+        Task.detached { await refreshLoop.stop() }
+        log.info("citrus-fleet stopped with exit status \(status).")
+        return status
+    }
+
+    private static func loadTheme(_ path: String?, log: FileLog) -> Theme {
+        guard let path else { return .builtIn }
+        let (theme, issues) = ThemeFile.load(path: path)
+        for issue in issues {
+            switch issue.severity {
+            case .notice: log.info(issue.message)
+            case .error: log.error(issue.message)
+            }
+        }
+        return theme
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data("citrus-fleet: \(message)\n".utf8))
+    }
+}

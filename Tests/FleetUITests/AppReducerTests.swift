@@ -1,0 +1,299 @@
+import CitrusAPI
+import FleetCore
+import Foundation
+import Testing
+@testable import FleetUI
+
+@Suite struct AppReducerTests {
+    private func press(_ keys: [Key], in state: inout AppState) -> [Effect] {
+        keys.flatMap { state.reduce(.key($0)) }
+    }
+
+    private func type(_ text: String, in state: inout AppState) {
+        for character in text { _ = state.reduce(.key(.character(character))) }
+    }
+
+    // MARK: Moving
+
+    @Test func jAndDownMoveSelectionDown() {
+        var state = Fixtures.state()
+        _ = press([.character("j")], in: &state)
+        #expect(state.selectedRow == 1)
+        _ = press([.down], in: &state)
+        #expect(state.selectedRow == 2)
+    }
+
+    @Test func selectionStopsAtLastRow() {
+        var state = Fixtures.state()
+        _ = press([.down, .down, .down, .down], in: &state)
+        #expect(state.selectedRow == 2)
+    }
+
+    @Test func kAndUpMoveSelectionUpAndStopAtFirst() {
+        var state = Fixtures.state()
+        _ = press([.end, .character("k")], in: &state)
+        #expect(state.selectedRow == 1)
+        _ = press([.up, .up], in: &state)
+        #expect(state.selectedRow == 0)
+    }
+
+    @Test func pageDownMovesByBodyHeight() {
+        var state = Fixtures.state(width: 80, height: 10, esims: Fixtures.manySIMs(50))
+        _ = press([.pageDown], in: &state)
+        #expect(state.selectedRow == 6)
+        #expect(state.scrollTop == 1)
+    }
+
+    // MARK: Actions
+
+    @Test func dDisablesSelectedSIM() {
+        var state = Fixtures.state()
+        let effects = press([.down, .character("d")], in: &state)
+
+        #expect(effects == [.perform(.disable(iccid: Fixtures.tracker.iccid))])
+        #expect(state.status == StatusMessage("Disabling \(Fixtures.tracker.iccid)…", kind: .info))
+        #expect(state.pendingICCIDs == [Fixtures.tracker.iccid])
+    }
+
+    @Test func eEnablesSelectedSIM() {
+        var state = Fixtures.state()
+        let effects = press([.character("e")], in: &state)
+        #expect(effects == [.perform(.enable(iccid: Fixtures.traveler.iccid))])
+    }
+
+    @Test func secondActionWaitsForFirst() {
+        var state = Fixtures.state()
+        _ = press([.character("d")], in: &state)
+        let effects = press([.character("e")], in: &state)
+
+        #expect(effects.isEmpty)
+        #expect(state.status?.kind == .error)
+        #expect(state.status?.text.contains("still in progress") == true)
+    }
+
+    @Test func reportUpdatesRowAndStatus() {
+        var state = Fixtures.state()
+        _ = press([.character("d")], in: &state)
+        var suspended = Fixtures.traveler
+        suspended.status = .suspended
+        let report = OperationReport(outcome: .succeeded, esim: suspended, message: "Disable succeeded for \(suspended.iccid): status suspended.")
+        _ = state.reduce(.operationFinished(.disable(iccid: suspended.iccid), report))
+
+        #expect(state.fleet.esimsByICCID[suspended.iccid]?.status == .suspended)
+        #expect(state.status == StatusMessage(report.message, kind: .success))
+        #expect(state.pendingICCIDs.isEmpty)
+    }
+
+    @Test func failedReportShowsError() {
+        var state = Fixtures.state()
+        _ = press([.character("e")], in: &state)
+        let report = OperationReport(outcome: .failed, esim: nil, message: "Enable failed for 8910300000000000012: ESIM_NOT_FOUND")
+        _ = state.reduce(.operationFinished(.enable(iccid: Fixtures.traveler.iccid), report))
+
+        #expect(state.status == StatusMessage(report.message, kind: .error))
+        #expect(state.fleet.esimsByICCID[Fixtures.traveler.iccid] == Fixtures.traveler)
+    }
+
+    @Test func unknownFundOutcomeIsWarning() {
+        var state = Fixtures.state()
+        let report = OperationReport(outcome: .unknown, esim: nil, resellerBalance: .dollars(10), message: "may or may not")
+        _ = state.reduce(.operationFinished(.fund(iccid: Fixtures.traveler.iccid, amount: .dollars(5)), report))
+
+        #expect(state.status?.kind == .warning)
+        #expect(state.resellerBalance == .dollars(10))
+    }
+
+    @Test func qQuits() {
+        var state = Fixtures.state()
+        #expect(press([.character("q")], in: &state) == [.quit])
+        #expect(state.hasQuit)
+    }
+
+    @Test func terminationSignalQuits() {
+        var state = Fixtures.state()
+        #expect(state.reduce(.terminationRequested) == [.quit])
+    }
+
+    // MARK: Read-only
+
+    @Test(arguments: ["e", "d", "f", "t"])
+    func readOnlyRejectsMutatingKey(key: String) {
+        var state = Fixtures.state(readOnly: true)
+        let effects = press([.character(Character(key))], in: &state)
+
+        #expect(effects.isEmpty)
+        #expect(state.mode == .browsing)
+        #expect(state.status?.kind == .error)
+        #expect(state.status?.text.hasPrefix("Read-only mode:") == true)
+    }
+
+    @Test func readOnlyStillMovesAndQuits() {
+        var state = Fixtures.state(readOnly: true)
+        _ = press([.down], in: &state)
+        #expect(state.selectedRow == 1)
+        #expect(press([.character("q")], in: &state) == [.quit])
+    }
+
+    // MARK: Fund prompt
+
+    @Test func fOpensFundPromptForSelectedSIM() {
+        var state = Fixtures.state()
+        _ = press([.down, .character("f")], in: &state)
+        #expect(state.mode == .fundPrompt(FundPrompt(iccid: Fixtures.tracker.iccid)))
+    }
+
+    @Test func validAmountSendsFundOnce() {
+        var state = Fixtures.state()
+        _ = press([.character("f")], in: &state)
+        type("12.5", in: &state)
+        let effects = press([.enter], in: &state)
+
+        #expect(effects == [.perform(.fund(iccid: Fixtures.traveler.iccid, amount: Money(cents: 1250)))])
+        #expect(state.mode == .browsing)
+        #expect(press([.enter], in: &state).isEmpty)
+    }
+
+    @Test func badAmountKeepsPromptWithTextAndError() {
+        var state = Fixtures.state()
+        _ = press([.character("f")], in: &state)
+        type("12.345", in: &state)
+        let effects = press([.enter], in: &state)
+
+        #expect(effects.isEmpty)
+        guard case .fundPrompt(let prompt) = state.mode else {
+            Issue.record("The prompt closed after a bad amount")
+            return
+        }
+        #expect(prompt.text == "12.345")
+        #expect(prompt.error == MoneyParseError.tooManyDecimals("12.345").description)
+        #expect(state.status == StatusMessage("Fund not sent: \(MoneyParseError.tooManyDecimals("12.345").description)", kind: .error))
+    }
+
+    @Test func qInsideFundPromptIsText() {
+        var state = Fixtures.state()
+        _ = press([.character("f"), .character("q")], in: &state)
+        #expect(!state.hasQuit)
+        #expect(state.mode == .fundPrompt(FundPrompt(iccid: Fixtures.traveler.iccid, text: "q")))
+    }
+
+    @Test func backspaceAndCtrlUEditAmount() {
+        var state = Fixtures.state()
+        _ = press([.character("f")], in: &state)
+        type("123", in: &state)
+        _ = press([.backspace], in: &state)
+        #expect(state.mode == .fundPrompt(FundPrompt(iccid: Fixtures.traveler.iccid, text: "12")))
+        _ = press([.character("\u{15}")], in: &state)
+        #expect(state.mode == .fundPrompt(FundPrompt(iccid: Fixtures.traveler.iccid, text: "")))
+    }
+
+    @Test func escCancelsFundWithoutEffect() {
+        var state = Fixtures.state()
+        _ = press([.character("f")], in: &state)
+        type("5", in: &state)
+        let effects = press([.escape], in: &state)
+
+        #expect(effects.isEmpty)
+        #expect(state.mode == .browsing)
+        #expect(state.status?.text == "Fund cancelled for \(Fixtures.traveler.iccid); nothing was sent.")
+    }
+
+    @Test func groupSIMCannotBeFunded() {
+        let grouped = ESIM(id: "esim_g", iccid: "8910300000000000053", status: .active, groupID: "grp_1")
+        var state = Fixtures.state(esims: [grouped])
+        _ = press([.character("f")], in: &state)
+
+        #expect(state.mode == .browsing)
+        #expect(state.status?.kind == .error)
+    }
+
+    // MARK: Throttle picker
+
+    @Test func tOpensPickerAtCurrentSpeed() {
+        var state = Fixtures.state()
+        _ = press([.down, .character("t")], in: &state)
+        let index = ThrottleSpeed.allCases.firstIndex(of: .kbps500)!
+        #expect(state.mode == .throttlePicker(ThrottlePicker(iccid: Fixtures.tracker.iccid, current: .kbps500, highlighted: index)))
+    }
+
+    @Test func pickerEnterAppliesHighlightedSpeed() {
+        var state = Fixtures.state()
+        _ = press([.character("t"), .down, .down], in: &state)
+        let effects = press([.enter], in: &state)
+
+        #expect(effects == [.perform(.throttle(iccid: Fixtures.traveler.iccid, speed: ThrottleSpeed.allCases[2]))])
+        #expect(state.mode == .browsing)
+    }
+
+    @Test func pickerEscCancels() {
+        var state = Fixtures.state()
+        let effects = press([.character("t"), .down, .escape], in: &state)
+
+        #expect(effects.isEmpty)
+        #expect(state.mode == .browsing)
+    }
+
+    @Test func pickerStopsAtEnds() {
+        var state = Fixtures.state()
+        _ = press([.character("t"), .up], in: &state)
+        guard case .throttlePicker(let picker) = state.mode else {
+            Issue.record("The picker did not open")
+            return
+        }
+        #expect(picker.highlighted == 0)
+    }
+
+    // MARK: Too small, resize, batches
+
+    @Test func tooSmallIgnoresKeysButQ() {
+        var state = Fixtures.state()
+        _ = state.reduce(.resized(width: 40, height: 8))
+
+        #expect(press([.character("d"), .down], in: &state).isEmpty)
+        #expect(state.selectedRow == 0)
+        #expect(press([.character("q")], in: &state) == [.quit])
+    }
+
+    @Test func resizeKeepsSelectionVisible() {
+        var state = Fixtures.state(width: 80, height: 30, esims: Fixtures.manySIMs(40))
+        _ = press([.end], in: &state)
+        _ = state.reduce(.resized(width: 80, height: 10))
+
+        #expect(state.selectedRow == 39)
+        #expect(state.scrollTop == 34)
+    }
+
+    @Test func removalKeepsSelectionOnSameSIM() {
+        var state = Fixtures.state()
+        _ = press([.end], in: &state)
+        _ = state.reduce(.fleetChanged(FleetChangeBatch(removed: [Fixtures.traveler.iccid])))
+
+        #expect(state.selectedESIM?.iccid == Fixtures.kiosk.iccid)
+        #expect(state.selectedRow == 1)
+    }
+
+    @Test func removingSelectedLastRowSelectsNewLast() {
+        var state = Fixtures.state()
+        _ = press([.end], in: &state)
+        _ = state.reduce(.fleetChanged(FleetChangeBatch(removed: [Fixtures.kiosk.iccid])))
+
+        #expect(state.selectedESIM?.iccid == Fixtures.tracker.iccid)
+    }
+
+    @Test func refreshErrorClearsOnLaterBatch() {
+        var state = Fixtures.state()
+        _ = state.reduce(.fleetChanged(FleetChangeBatch(refreshError: "Refresh failed: timed out")))
+        #expect(state.refreshError == "Refresh failed: timed out")
+        _ = state.reduce(.fleetChanged(FleetChangeBatch(changed: [Fixtures.kiosk])))
+        #expect(state.refreshError == nil)
+    }
+
+    @Test func changedSIMKeepsItsRow() {
+        var state = Fixtures.state()
+        var drained = Fixtures.traveler
+        drained.walletBalance = Money(cents: 1_100)
+        _ = state.reduce(.fleetChanged(FleetChangeBatch(changed: [drained])))
+
+        #expect(state.fleet.order.first == drained.iccid)
+        #expect(state.fleet.esimsByICCID[drained.iccid]?.walletBalance == Money(cents: 1_100))
+    }
+}

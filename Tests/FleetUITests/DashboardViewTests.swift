@@ -1,0 +1,122 @@
+import CitrusAPI
+import FleetCore
+import Foundation
+import Testing
+@testable import FleetUI
+
+@Suite struct DashboardViewTests {
+    private func render(_ state: AppState) -> [String] {
+        DashboardView.render(state, theme: .builtIn).lines()
+    }
+
+    @Test func headerShowsDemoBadgeBalanceAndSweepAge() {
+        let lines = render(Fixtures.state(width: 100, height: 12))
+
+        #expect(lines[0] == " citrus-fleet   DEMO   Reseller balance $5,000.00   3 SIMs                          updated 12s ago")
+    }
+
+    @Test func demoBadgeHasItsOwnStyle() {
+        let buffer = DashboardView.render(Fixtures.state(width: 100, height: 12), theme: .builtIn)
+        #expect(buffer[16, 0].style == Theme.builtIn.demoBadge)
+        #expect(buffer[14, 0].style == Theme.builtIn.header)
+    }
+
+    @Test func headerWithoutDemoHasNoBadge() {
+        var state = Fixtures.state(width: 100, height: 12)
+        state.isDemo = false
+        #expect(render(state)[0].hasPrefix(" citrus-fleet   Reseller balance $5,000.00   3 SIMs"))
+    }
+
+    @Test func headerShowsRefreshError() {
+        var state = Fixtures.state(width: 100, height: 12)
+        _ = state.reduce(.fleetChanged(FleetChangeBatch(refreshError: "Refresh failed: connection refused")))
+        #expect(render(state)[0] == " citrus-fleet   DEMO   Reseller balance $5,000.00   3 SIMs       Refresh failed: connection refused")
+        #expect(DashboardView.render(state, theme: .builtIn)[99, 0].style == Theme.builtIn.headerError)
+    }
+
+    @Test func headerBeforeFirstSweep() {
+        let state = AppState(isDemo: true, isReadOnly: false, width: 80, height: 12, now: Fixtures.now)
+        #expect(render(state)[0] == " citrus-fleet   DEMO   Reseller balance …   0 SIMs           loading the fleet…")
+    }
+
+    @Test func statusLineShowsLastResult() {
+        var state = Fixtures.state(width: 80, height: 12)
+        let report = OperationReport(outcome: .failed, esim: nil, message: "Fund $20.00 failed for 8910300000000000012: reseller balance too low (INSUFFICIENT_BALANCE, HTTP 402)")
+        _ = state.reduce(.operationFinished(.fund(iccid: "8910300000000000012", amount: .dollars(20)), report))
+        let buffer = DashboardView.render(state, theme: .builtIn)
+
+        #expect(buffer.line(10) == " Fund $20.00 failed for 8910300000000000012: reseller balance too low (INSUFFI…")
+        #expect(buffer[1, 10].style == Theme.builtIn.statusError)
+    }
+
+    @Test func footerListsKeys() {
+        #expect(render(Fixtures.state(width: 100, height: 12))[11]
+            == " ↑↓ j/k move   e enable   d disable   f fund   t throttle   q quit")
+    }
+
+    @Test func readOnlyFooterSaysActionsAreOff() {
+        #expect(render(Fixtures.state(width: 100, height: 12, readOnly: true))[11]
+            == " ↑↓ j/k move   PgUp/PgDn page   q quit   read-only e d f t are off")
+    }
+
+    @Test func fundPromptShowsErrorAndKeepsText() {
+        var state = Fixtures.state(width: 80, height: 20)
+        _ = state.reduce(.key(.character("f")))
+        for character in "abc" { _ = state.reduce(.key(.character(character))) }
+        _ = state.reduce(.key(.enter))
+        let lines = render(state)
+
+        #expect(lines[5] == "        ┌─ Fund 8910300000000000012 ───────────────────────────────────┐")
+        #expect(lines[6] == "        │ Label: Ana (Lisbon trip)                                     │")
+        #expect(lines[7] == "        │ Wallet $12.50   Reseller balance $5,000.00                   │")
+        #expect(lines[8] == "        │                                                              │")
+        #expect(lines[9] == "        │ Amount in USD: abc_                                          │")
+        #expect(lines[10] == "        │ Amount \"abc\" is not a number. Type dollars and cents with    │")
+        #expect(lines[11] == "        │ digits and one dot, such as 12 or 12.50.                     │")
+        #expect(lines[12] == "        │                                                              │")
+        #expect(lines[13] == "        │ Enter sends the fund once. Esc cancels.                      │")
+        #expect(lines[14] == "        └──────────────────────────────────────────────────────────────┘")
+    }
+
+    @Test func throttlePickerMarksCurrentAndHighlighted() {
+        var state = Fixtures.state(width: 80, height: 20)
+        _ = state.reduce(.key(.down))
+        _ = state.reduce(.key(.character("t")))
+        _ = state.reduce(.key(.down))
+        let buffer = DashboardView.render(state, theme: .builtIn)
+        let lines = buffer.lines()
+
+        let rows = lines.filter { $0.contains("│  ") || $0.contains("│ ") }
+        #expect(rows.contains { $0.contains(" 500 kbps  (current)") })
+        #expect(lines.contains { $0.contains("┌─ Throttle 8910300000000000020 ─") })
+        let highlightedRow = lines.firstIndex { $0.contains(" 100 kbps") }!
+        #expect(buffer[22, highlightedRow].style == Theme.builtIn.promptSelection)
+    }
+
+    @Test func tooSmallTerminalShowsSizeNeeded() {
+        var state = Fixtures.state()
+        _ = state.reduce(.resized(width: 50, height: 8))
+        let lines = render(state)
+
+        #expect(lines == [
+            "",
+            "",
+            " Terminal too small: 50×8. citrus-fleet needs at",
+            " least 60×10. Enlarge the window, or press q to",
+            " quit.",
+            "", "", "",
+        ])
+    }
+
+    @Test func wholeScreenStaysConsistentWithWideLabels() {
+        let labels = ["東京東京東京東京東京東京東京東京東京東京東京", "🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀", "a東b京c🚀d"]
+        let esims = labels.enumerated().map { index, label in
+            ESIM(id: "e\(index)", iccid: "891030000000000006\(index)", status: .active, label: label,
+                 walletBalance: .dollars(1), totalDataCharged: .zero)
+        }
+        for width in 60...90 {
+            let buffer = DashboardView.render(Fixtures.state(width: width, height: 12, esims: esims), theme: .builtIn)
+            #expect(buffer.isConsistent, "width \(width)")
+        }
+    }
+}
