@@ -33,6 +33,12 @@ struct ModelHarness {
         var text: String { String(decoding: body, as: UTF8.self) }
         var errorCode: String? { json["error"] as? String }
 
+        /// The raw JSON text of the first member named `key`, such as `19.99` or
+        /// `"active"`; money checks compare this text, never a `Double`.
+        func raw(_ key: String) -> String? {
+            ModelHarness.rawValue(of: key, in: text)
+        }
+
         func header(_ name: String) -> String? {
             headers.first(where: { $0.name.lowercased() == name.lowercased() })?.value
         }
@@ -85,10 +91,25 @@ struct ModelHarness {
     }
 }
 
-/// Reads a JSON number as exact decimal text, so money checks never go through `Double`.
-func decimalText(_ value: Any?) -> String {
-    guard let number = value as? NSNumber else { return "not a number: \(String(describing: value))" }
-    return number.decimalValue.description
+extension ModelHarness {
+    /// The raw text of the first `"key":` value in `json` (a number, literal or quoted string).
+    static func rawValue(of key: String, in json: String) -> String? {
+        guard let range = json.range(of: "\"\(key)\":") else { return nil }
+        var value = ""
+        var inString = false
+        var escaped = false
+        for character in json[range.upperBound...] {
+            if inString {
+                value.append(character)
+                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { inString = false }
+                continue
+            }
+            if character == "," || character == "}" || character == "]" { break }
+            if character == "\"" { inString = true }
+            value.append(character)
+        }
+        return value
+    }
 }
 
 @Suite("Model harness")

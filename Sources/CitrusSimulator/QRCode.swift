@@ -1,0 +1,354 @@
+/// A QR code (ISO/IEC 18004) of byte-mode text at error-correction level M,
+/// versions 1 to 10 (up to 213 bytes), enough for any LPA activation string.
+struct QRCode {
+    let version: Int
+    let size: Int
+    /// The mask pattern (0–7) with the lowest penalty, which the code uses.
+    private(set) var mask = 0
+    /// `modules[y][x]`: true is dark.
+    private(set) var modules: [[Bool]]
+    private var isFunction: [[Bool]]
+
+    // Level M per version 1…10: (total codewords, ECC codewords per block, blocks).
+    private static let layout: [(total: Int, eccPerBlock: Int, blocks: Int)] = [
+        (26, 10, 1), (44, 16, 1), (70, 26, 1), (100, 18, 2), (134, 24, 2),
+        (172, 16, 4), (196, 18, 4), (242, 22, 4), (292, 22, 5), (346, 26, 5),
+    ]
+    private static let alignmentCenters: [[Int]] = [
+        [], [6, 18], [6, 22], [6, 26], [6, 30], [6, 34],
+        [6, 22, 38], [6, 24, 42], [6, 26, 46], [6, 28, 50],
+    ]
+    static let maximumVersion = 10
+
+    static func dataCodewords(version: Int) -> Int {
+        let entry = layout[version - 1]
+        return entry.total - entry.eccPerBlock * entry.blocks
+    }
+
+    /// Encodes `bytes` in the smallest version that holds them, or returns nil when they do not fit.
+    init?(bytes: [UInt8]) {
+        var chosen: Int?
+        for version in 1...Self.maximumVersion {
+            let countBits = version < 10 ? 8 : 16
+            let neededBits = 4 + countBits + bytes.count * 8
+            if neededBits <= Self.dataCodewords(version: version) * 8 && bytes.count < (1 << countBits) {
+                chosen = version
+                break
+            }
+        }
+        guard let version = chosen else { return nil }
+        self.version = version
+        self.size = version * 4 + 17
+        self.modules = Array(repeating: Array(repeating: false, count: size), count: size)
+        self.isFunction = modules
+
+        drawFunctionPatterns()
+        let codewords = Self.addErrorCorrection(Self.dataCodewords(bytes, version: version), version: version)
+        placeData(codewords)
+
+        var bestMask = 0
+        var bestPenalty = Int.max
+        for mask in 0..<8 {
+            applyMask(mask)
+            drawFormatBits(mask: mask)
+            let penalty = penaltyScore()
+            if penalty < bestPenalty {
+                bestPenalty = penalty
+                bestMask = mask
+            }
+            applyMask(mask)
+        }
+        applyMask(bestMask)
+        drawFormatBits(mask: bestMask)
+        mask = bestMask
+    }
+
+    // MARK: Data codewords
+
+    /// Mode indicator, character count, bytes, terminator and pad codewords.
+    private static func dataCodewords(_ bytes: [UInt8], version: Int) -> [UInt8] {
+        var bits: [Bool] = []
+        func append(_ value: Int, _ count: Int) {
+            for shift in stride(from: count - 1, through: 0, by: -1) { bits.append((value >> shift) & 1 == 1) }
+        }
+        append(0b0100, 4)
+        append(bytes.count, version < 10 ? 8 : 16)
+        for byte in bytes { append(Int(byte), 8) }
+
+        let capacityBits = dataCodewords(version: version) * 8
+        append(0, min(4, capacityBits - bits.count))
+        append(0, (8 - bits.count % 8) % 8)
+
+        var codewords: [UInt8] = []
+        for start in stride(from: 0, to: bits.count, by: 8) {
+            var byte: UInt8 = 0
+            for bit in bits[start..<start + 8] { byte = byte << 1 | (bit ? 1 : 0) }
+            codewords.append(byte)
+        }
+        var pad: UInt8 = 0xEC
+        while codewords.count < dataCodewords(version: version) {
+            codewords.append(pad)
+            pad = pad == 0xEC ? 0x11 : 0xEC
+        }
+        return codewords
+    }
+
+    /// Splits the data into blocks, appends Reed-Solomon ECC to each, and interleaves.
+    private static func addErrorCorrection(_ data: [UInt8], version: Int) -> [UInt8] {
+        let entry = layout[version - 1]
+        let shortBlockLength = entry.total / entry.blocks
+        let longBlocks = entry.total % entry.blocks
+        let divisor = ReedSolomon.generator(degree: entry.eccPerBlock)
+
+        var dataBlocks: [[UInt8]] = []
+        var eccBlocks: [[UInt8]] = []
+        var offset = 0
+        for block in 0..<entry.blocks {
+            let dataLength = shortBlockLength - entry.eccPerBlock + (block >= entry.blocks - longBlocks ? 1 : 0)
+            let blockData = Array(data[offset..<offset + dataLength])
+            offset += dataLength
+            dataBlocks.append(blockData)
+            eccBlocks.append(ReedSolomon.remainder(blockData, divisor: divisor))
+        }
+
+        var result: [UInt8] = []
+        result.reserveCapacity(entry.total)
+        let longestData = dataBlocks.map(\.count).max() ?? 0
+        for position in 0..<longestData {
+            for block in dataBlocks where position < block.count { result.append(block[position]) }
+        }
+        for position in 0..<entry.eccPerBlock {
+            for block in eccBlocks { result.append(block[position]) }
+        }
+        return result
+    }
+
+    // MARK: Function patterns
+
+    private mutating func setFunction(_ x: Int, _ y: Int, _ dark: Bool) {
+        modules[y][x] = dark
+        isFunction[y][x] = true
+    }
+
+    private mutating func drawFunctionPatterns() {
+        for position in 0..<size {
+            setFunction(6, position, position % 2 == 0)
+            setFunction(position, 6, position % 2 == 0)
+        }
+        drawFinder(centerX: 3, centerY: 3)
+        drawFinder(centerX: size - 4, centerY: 3)
+        drawFinder(centerX: 3, centerY: size - 4)
+
+        let centers = Self.alignmentCenters[version - 1]
+        for (row, y) in centers.enumerated() {
+            for (column, x) in centers.enumerated() {
+                let overlapsFinder = (row == 0 && column == 0) || (row == 0 && column == centers.count - 1) || (row == centers.count - 1 && column == 0)
+                if !overlapsFinder { drawAlignment(centerX: x, centerY: y) }
+            }
+        }
+
+        drawFormatBits(mask: 0)
+        drawVersionBits()
+    }
+
+    /// A finder pattern with its light separator, clipped at the symbol's edge.
+    private mutating func drawFinder(centerX: Int, centerY: Int) {
+        for dy in -4...4 {
+            for dx in -4...4 {
+                let x = centerX + dx
+                let y = centerY + dy
+                guard (0..<size).contains(x), (0..<size).contains(y) else { continue }
+                let distance = max(abs(dx), abs(dy))
+                setFunction(x, y, distance != 2 && distance != 4)
+            }
+        }
+    }
+
+    private mutating func drawAlignment(centerX: Int, centerY: Int) {
+        for dy in -2...2 {
+            for dx in -2...2 {
+                setFunction(centerX + dx, centerY + dy, max(abs(dx), abs(dy)) != 1)
+            }
+        }
+    }
+
+    /// The 15-bit format information (level M = 00, mask) with its BCH code, twice.
+    private mutating func drawFormatBits(mask: Int) {
+        let data = 0b00 << 3 | mask
+        var remainder = data
+        for _ in 0..<10 { remainder = (remainder << 1) ^ ((remainder >> 9) * 0x537) }
+        let bits = (data << 10 | remainder) ^ 0x5412
+        func bit(_ index: Int) -> Bool { (bits >> index) & 1 == 1 }
+
+        for index in 0...5 { setFunction(8, index, bit(index)) }
+        setFunction(8, 7, bit(6))
+        setFunction(8, 8, bit(7))
+        setFunction(7, 8, bit(8))
+        for index in 9..<15 { setFunction(14 - index, 8, bit(index)) }
+
+        for index in 0..<8 { setFunction(size - 1 - index, 8, bit(index)) }
+        for index in 8..<15 { setFunction(8, size - 15 + index, bit(index)) }
+        setFunction(8, size - 8, true)
+    }
+
+    /// The 18-bit version information of versions 7 and up, twice.
+    private mutating func drawVersionBits() {
+        guard version >= 7 else { return }
+        var remainder = version
+        for _ in 0..<12 { remainder = (remainder << 1) ^ ((remainder >> 11) * 0x1F25) }
+        let bits = version << 12 | remainder
+        for index in 0..<18 {
+            let dark = (bits >> index) & 1 == 1
+            let a = size - 11 + index % 3
+            let b = index / 3
+            setFunction(a, b, dark)
+            setFunction(b, a, dark)
+        }
+    }
+
+    // MARK: Data placement and masking
+
+    /// Places the codewords in the zigzag order: two-module columns from the
+    /// right, alternately upwards and downwards, skipping the vertical timing column.
+    private mutating func placeData(_ codewords: [UInt8]) {
+        var bitIndex = 0
+        let totalBits = codewords.count * 8
+        var right = size - 1
+        while right >= 1 {
+            if right == 6 { right = 5 }
+            for vertical in 0..<size {
+                for offset in 0..<2 {
+                    let x = right - offset
+                    let upward = (right + 1) & 2 == 0
+                    let y = upward ? size - 1 - vertical : vertical
+                    guard !isFunction[y][x], bitIndex < totalBits else { continue }
+                    modules[y][x] = (codewords[bitIndex >> 3] >> (7 - UInt8(bitIndex & 7))) & 1 == 1
+                    bitIndex += 1
+                }
+            }
+            right -= 2
+        }
+    }
+
+    /// XORs the mask pattern onto the data modules; applying it twice undoes it.
+    private mutating func applyMask(_ mask: Int) {
+        for y in 0..<size {
+            for x in 0..<size where !isFunction[y][x] {
+                let invert: Bool
+                switch mask {
+                case 0: invert = (x + y) % 2 == 0
+                case 1: invert = y % 2 == 0
+                case 2: invert = x % 3 == 0
+                case 3: invert = (x + y) % 3 == 0
+                case 4: invert = (x / 3 + y / 2) % 2 == 0
+                case 5: invert = x * y % 2 + x * y % 3 == 0
+                case 6: invert = (x * y % 2 + x * y % 3) % 2 == 0
+                default: invert = ((x + y) % 2 + x * y % 3) % 2 == 0
+                }
+                if invert { modules[y][x].toggle() }
+            }
+        }
+    }
+
+    /// The mask penalty of ISO/IEC 18004 §7.8.3: runs of five or more, 2×2
+    /// blocks, finder-like sequences, and dark/light imbalance.
+    private func penaltyScore() -> Int {
+        var penalty = 0
+        let finderLike: [Bool] = [true, false, true, true, true, false, true]
+        for line in 0..<size {
+            var rowRun = 1
+            var columnRun = 1
+            for position in 1..<size {
+                if modules[line][position] == modules[line][position - 1] {
+                    rowRun += 1
+                    if rowRun == 5 { penalty += 3 } else if rowRun > 5 { penalty += 1 }
+                } else {
+                    rowRun = 1
+                }
+                if modules[position][line] == modules[position - 1][line] {
+                    columnRun += 1
+                    if columnRun == 5 { penalty += 3 } else if columnRun > 5 { penalty += 1 }
+                } else {
+                    columnRun = 1
+                }
+            }
+            for start in 0...(size - 7) {
+                var rowMatch = true
+                var columnMatch = true
+                for offset in 0..<7 {
+                    if modules[line][start + offset] != finderLike[offset] { rowMatch = false }
+                    if modules[start + offset][line] != finderLike[offset] { columnMatch = false }
+                }
+                if rowMatch && (isLight(row: line, from: start - 4, to: start - 1) || isLight(row: line, from: start + 7, to: start + 10)) { penalty += 40 }
+                if columnMatch && (isLight(column: line, from: start - 4, to: start - 1) || isLight(column: line, from: start + 7, to: start + 10)) { penalty += 40 }
+            }
+        }
+        var dark = 0
+        for y in 0..<size {
+            for x in 0..<size {
+                if modules[y][x] { dark += 1 }
+                if x + 1 < size, y + 1 < size {
+                    let color = modules[y][x]
+                    if modules[y][x + 1] == color && modules[y + 1][x] == color && modules[y + 1][x + 1] == color { penalty += 3 }
+                }
+            }
+        }
+        let total = size * size
+        let deviation = abs(dark * 20 - total * 10)
+        penalty += max(0, (deviation + total - 1) / total - 1) * 10
+        return penalty
+    }
+
+    /// Whether every module in the span is light; positions outside the symbol count as light.
+    private func isLight(row: Int, from start: Int, to end: Int) -> Bool {
+        (start...end).allSatisfy { $0 < 0 || $0 >= size || !modules[row][$0] }
+    }
+
+    private func isLight(column: Int, from start: Int, to end: Int) -> Bool {
+        (start...end).allSatisfy { $0 < 0 || $0 >= size || !modules[$0][column] }
+    }
+}
+
+/// Reed-Solomon error correction over GF(256) with the QR polynomial x^8 + x^4 + x^3 + x^2 + 1.
+enum ReedSolomon {
+    static func multiply(_ a: UInt8, _ b: UInt8) -> UInt8 {
+        var result: UInt16 = 0
+        var x = UInt16(a)
+        var y = b
+        while y != 0 {
+            if y & 1 == 1 { result ^= x }
+            x <<= 1
+            if x & 0x100 != 0 { x ^= 0x11D }
+            y >>= 1
+        }
+        return UInt8(result)
+    }
+
+    /// The coefficients (highest power first, leading 1 omitted) of
+    /// (x − α^0)(x − α^1)…(x − α^(degree−1)).
+    static func generator(degree: Int) -> [UInt8] {
+        var coefficients = [UInt8](repeating: 0, count: degree)
+        coefficients[degree - 1] = 1
+        var root: UInt8 = 1
+        for _ in 0..<degree {
+            for index in 0..<degree {
+                coefficients[index] = multiply(coefficients[index], root)
+                if index + 1 < degree { coefficients[index] ^= coefficients[index + 1] }
+            }
+            root = multiply(root, 0x02)
+        }
+        return coefficients
+    }
+
+    /// The ECC codewords: the remainder of data × x^degree divided by the generator.
+    static func remainder(_ data: [UInt8], divisor: [UInt8]) -> [UInt8] {
+        var result = [UInt8](repeating: 0, count: divisor.count)
+        for byte in data {
+            let factor = byte ^ result[0]
+            result.removeFirst()
+            result.append(0)
+            for index in result.indices { result[index] ^= multiply(divisor[index], factor) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import CitrusSimulator
+
+@Suite("QR code data URLs")
+struct ModelQRCodeTests {
+    static let lpa = "LPA:1$smdp.citrus-sim.test$NR4Q-8U5H-CH47-8TUH"
+
+    @Test func reedSolomonMatchesStandardExample() {
+        // The "01234567" example at version 1-M from ISO/IEC 18004 (numeric mode).
+        let data: [UInt8] = [0x10, 0x20, 0x0C, 0x56, 0x61, 0x80, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11]
+        let ecc = ReedSolomon.remainder(data, divisor: ReedSolomon.generator(degree: 10))
+        #expect(ecc == [0xA5, 0x24, 0xD4, 0xC1, 0xED, 0x36, 0xC7, 0x87, 0x2C, 0x55])
+    }
+
+    @Test func lpaStringFitsVersion4() {
+        let code = QRCode(bytes: Array(Self.lpa.utf8))
+        #expect(code?.version == 4)
+        #expect(code?.size == 33)
+    }
+
+    @Test func finderPatternsSitInThreeCorners() throws {
+        let code = try #require(QRCode(bytes: Array(Self.lpa.utf8)))
+        let last = code.size - 1
+        for (x, y) in [(0, 0), (last - 6, 0), (0, last - 6)] {
+            #expect(code.modules[y][x])
+            #expect(code.modules[y + 3][x + 3])
+            #expect(!code.modules[y + 1][x + 1])
+            #expect(code.modules[y + 6][x + 6])
+        }
+        #expect(!code.modules[7][7])
+    }
+
+    @Test func formatBitsEncodeLevelMAndMask() throws {
+        let code = try #require(QRCode(bytes: Array(Self.lpa.utf8)))
+        var bits = 0
+        let positions = [(8, 0), (8, 1), (8, 2), (8, 3), (8, 4), (8, 5), (8, 7), (8, 8), (7, 8), (5, 8), (4, 8), (3, 8), (2, 8), (1, 8), (0, 8)]
+        for (index, position) in positions.enumerated() where code.modules[position.1][position.0] {
+            bits |= 1 << index
+        }
+        let unmasked = bits ^ 0x5412
+        #expect(unmasked >> 13 == 0b00)
+        #expect((unmasked >> 10) & 0b111 == code.mask)
+    }
+
+    @Test func dataURLIsWellFormedPNG() throws {
+        let url = QRCodeImage.dataURL(for: Self.lpa)
+        let prefix = "data:image/png;base64,"
+        #expect(url.hasPrefix(prefix))
+        let png = try #require(Data(base64Encoded: String(url.dropFirst(prefix.count))).map(Array.init))
+        #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+
+        var offset = 8
+        var chunkTypes: [String] = []
+        var idat: [UInt8] = []
+        var width = 0
+        while offset + 12 <= png.count {
+            let length = Int(png[offset]) << 24 | Int(png[offset + 1]) << 16 | Int(png[offset + 2]) << 8 | Int(png[offset + 3])
+            let type = String(decoding: png[offset + 4..<offset + 8], as: UTF8.self)
+            let data = Array(png[offset + 8..<offset + 8 + length])
+            let crcBytes = png[offset + 8 + length..<offset + 12 + length]
+            let crc = crcBytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            #expect(crc == PNGEncoder.crc32(Array(type.utf8) + data), "CRC of \(type)")
+            chunkTypes.append(type)
+            if type == "IHDR" { width = Int(data[0]) << 24 | Int(data[1]) << 16 | Int(data[2]) << 8 | Int(data[3]) }
+            if type == "IDAT" { idat += data }
+            offset += 12 + length
+        }
+        #expect(chunkTypes == ["IHDR", "IDAT", "IEND"])
+        #expect(width == (33 + 8) * QRCodeImage.modulePixels)
+
+        // zlib header, one final stored block, Adler-32 of the scanlines.
+        #expect(Array(idat.prefix(2)) == [0x78, 0x01])
+        #expect(idat[2] == 1)
+        let length = Int(idat[3]) | Int(idat[4]) << 8
+        let raw = Array(idat[7..<7 + length])
+        let adler = idat.suffix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        #expect(adler == PNGEncoder.adler32(raw))
+        #expect(raw.count == width * ((width + 7) / 8 + 1))
+    }
+
+    @Test func listReusesCachedQRCode() {
+        let harness = ModelHarness(fleet: .mix(iot: 3, travel: 0, payg: 0))
+        let first = harness.get("/esim/list").json["esims"] as? [[String: Any]] ?? []
+        let second = harness.get("/esim/list").json["esims"] as? [[String: Any]] ?? []
+        #expect(first.count == 3)
+        #expect(first.map { $0["qr_code"] as? String } == second.map { $0["qr_code"] as? String })
+        #expect((first.first?["qr_code"] as? String)?.count ?? 0 > 500)
+    }
+}
