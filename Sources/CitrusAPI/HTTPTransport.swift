@@ -116,7 +116,8 @@ struct HTTPTransport: Sendable {
     /// Whether a request that failed with `error` may have reached the server.
     /// Only failures that happen before any byte of the request is written are
     /// `.notSent`: no connection (refused, unreachable), no DNS answer, or a
-    /// failed TLS handshake.
+    /// failed TLS handshake. Everything else, including unrecognised errors, is
+    /// `.maybeSent`.
     static func delivery(of error: URLError) -> DeliveryState {
         switch error.code {
         case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet,
@@ -124,9 +125,21 @@ struct HTTPTransport: Sendable {
              .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot, .clientCertificateRejected,
              .clientCertificateRequired, .unsupportedURL, .badURL, .appTransportSecurityRequiresSecureConnection:
             return .notSent
+        case .unknown:
+            return isTLSHandshakeFailure(error.localizedDescription) ? .notSent : .maybeSent
         default:
             return .maybeSent
         }
+    }
+
+    /// FoundationNetworking reports libcurl's TLS errors as `URLError.unknown`
+    /// with libcurl's message. libcurl 7.88 words handshake failures as
+    /// "SSL_connect: …" and verification failures as "SSL certificate problem: …";
+    /// errors while reading or writing say "SSL_read" or "SSL_write".
+    /// NOTE: this matches libcurl's wording, so another libcurl may need new
+    /// patterns; an unmatched message stays `.maybeSent`, the safe side.
+    static func isTLSHandshakeFailure(_ message: String) -> Bool {
+        message.contains("SSL_connect:") || message.hasPrefix("SSL certificate problem")
     }
 
     /// A short description: the curl message when present, else the code.
