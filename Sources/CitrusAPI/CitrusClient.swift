@@ -9,7 +9,7 @@ import FoundationNetworking
 /// waits for a token in its lane first. Calls may come from many tasks at once.
 /// Mutating calls are reported to the audit sink before each attempt and with
 /// their outcome; `fund` is sent at most once (see `fund(iccid:amount:)`).
-public final class CitrusClient: Sendable {
+public final class CitrusClient: Sendable, CustomStringConvertible, CustomReflectable {
     public static let productName = "citrus-fleet"
     public static let version = "0.1.0"
     public static let defaultUserAgent = "\(productName)/\(version) (CitrusAPI; Swift)"
@@ -55,6 +55,16 @@ public final class CitrusClient: Sendable {
                             logger: (any CitrusLogSink)? = nil, budget: RequestBudget? = nil) throws {
         try configuration.validate()
         self.init(configuration: configuration, audit: audit, logger: logger, budget: budget)
+    }
+
+    /// Names the base URL; never the API key.
+    public var description: String {
+        "CitrusClient(\(configuration.baseURL.absoluteString))"
+    }
+
+    /// Shows only the configuration, whose own mirror hides the API key.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["configuration": configuration])
     }
 
     /// The request budget's state, for display.

@@ -1,12 +1,17 @@
 /// Removes the API key from text that may echo it, such as a server's error
 /// message or a transport error description.
-struct SecretRedactor: Sendable {
+struct SecretRedactor: Sendable, CustomReflectable {
     static let placeholder = "[redacted API key]"
 
     private let secret: String
 
     init(secret: String) {
         self.secret = secret
+    }
+
+    /// Hides the secret from `dump` and debuggers' reflection.
+    var customMirror: Mirror {
+        Mirror(self, children: ["secret": Self.placeholder])
     }
 
     func redact(_ text: String) -> String {
