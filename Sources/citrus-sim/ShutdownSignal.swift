@@ -12,11 +12,19 @@ nonisolated(unsafe) private var shutdownPipeWriteEnd: Int32 = -1
 struct ShutdownSignal {
     private let readEnd: Int32
 
-    /// Installs the handlers. Call it before any server thread starts.
+    /// Installs the handlers and unblocks both signals, which a parent may have blocked
+    /// (children inherit the signal mask, and Dispatch worker threads block most signals).
+    /// Call it before any server thread starts, so the threads inherit the unblocked mask.
     static func install() -> ShutdownSignal? {
         var descriptors: [Int32] = [-1, -1]
         guard pipe(&descriptors) == 0 else { return nil }
         shutdownPipeWriteEnd = descriptors[1]
+
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
 
         for signalNumber in [SIGINT, SIGTERM] {
             var action = sigaction()

@@ -127,7 +127,7 @@ public struct SimulatorCommandLine: Sendable {
             parsed.server.requestReadTimeout = try parseSeconds(value, flag: "--request-timeout")
         },
         "--api-key": { parsed, value throws(SimulatorCommandLineError) in
-            guard !value.isEmpty, value.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline }) else {
+            guard !value.isEmpty, value.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
                 // The key itself is not repeated: it may be a real one typed by mistake.
                 throw SimulatorCommandLineError("Invalid value for --api-key: expected a non-empty key of printable ASCII characters without spaces, e.g. rsk_test.")
             }
