@@ -111,9 +111,15 @@ public final class CitrusClient: Sendable, CustomStringConvertible, CustomReflec
                 let (data, response) = try await transport.send(urlRequest, endpoint: request.endpoint, freshConnection: request.isMutating)
                 if (200..<300).contains(response.statusCode) {
                     await budget.succeeded()
-                    return data
+                    // A GET whose body was cut off is read again; a mutation's body is
+                    // never a reason to resend it.
+                    if request.isMutating || Self.isWellFormedJSON(data) {
+                        return data
+                    }
+                    failure = .decoding(endpoint: request.endpoint, field: "(body)", reason: "the response is not well-formed JSON (truncated?)")
+                } else {
+                    failure = await apiError(response: response, body: data, endpoint: request.endpoint)
                 }
-                failure = await apiError(response: response, body: data, endpoint: request.endpoint)
             } catch let error as CitrusError {
                 failure = redactor.redact(error)
             }
@@ -226,6 +232,10 @@ public final class CitrusClient: Sendable, CustomStringConvertible, CustomReflec
     }
 
     // MARK: Decoding and checks
+
+    static func isWellFormedJSON(_ data: Data) -> Bool {
+        (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil
+    }
 
     static func decode<Response: Decodable>(_ type: Response.Type, from data: Data, endpoint: String) throws -> Response {
         do {

@@ -2,8 +2,9 @@ import Foundation
 
 /// When the client repeats a failed request by itself.
 ///
-/// - GET: retried on 5xx, 429 (after the budget's pause), `NO_ESIMS_AVAILABLE`
-///   and every transport failure, up to `maximumGETAttempts` attempts in all.
+/// - GET: retried on 5xx, 429 (after the budget's pause), `NO_ESIMS_AVAILABLE`,
+///   every transport failure and a body that is not well-formed JSON (a
+///   truncated response), up to `maximumGETAttempts` attempts in all.
 /// - POST, PUT and DELETE: retried only when the request certainly was not
 ///   sent (connection refused, DNS or TLS failure), up to `maximumMutationAttempts`.
 /// - Fund: never retried, whatever the failure (see `CitrusClient.fund`).
@@ -61,7 +62,10 @@ public struct RetryPolicy: Sendable, Hashable {
         case .api(let status, let code, _, _, _):
             guard isGET else { return false }
             return status >= 500 || status == 429 || code == .noESIMsAvailable || code == .rateLimited
-        case .decoding, .invalidRequest:
+        case .decoding(_, let field, _):
+            // Only a body that is not JSON at all; a wrong field stays wrong when read again.
+            return isGET && field == "(body)"
+        case .invalidRequest:
             return false
         }
     }

@@ -20,10 +20,17 @@ struct RetryPolicyTests {
         }
     }
 
-    @Test("GET surfaces 4xx and decoding errors")
+    @Test("GET retries a body that is not JSON")
+    func getRetriesTruncatedBody() {
+        let truncated = CitrusError.decoding(endpoint: "e", field: "(body)", reason: "not JSON")
+        #expect(policy.decision(method: "GET", error: truncated, attempt: 1, unitRandom: 0.5) != .surface)
+        #expect(policy.decision(method: "POST", error: truncated, attempt: 1, unitRandom: 0.5) == .surface)
+    }
+
+    @Test("GET surfaces 4xx and field decoding errors")
     func getSurfaces() {
         for error in [api(404, .esimNotFound), api(400, .validationError), api(401, .invalidAPIKey),
-                      CitrusError.decoding(endpoint: "e", field: "f", reason: "r")] {
+                      CitrusError.decoding(endpoint: "e", field: "esims[0].iccid", reason: "r")] {
             #expect(policy.decision(method: "GET", error: error, attempt: 1, unitRandom: 0.5) == .surface, "\(error)")
         }
     }
