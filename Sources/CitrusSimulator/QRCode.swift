@@ -5,9 +5,14 @@ struct QRCode {
     let size: Int
     /// The mask pattern (0–7) with the lowest penalty, which the code uses.
     private(set) var mask = 0
-    /// `modules[y][x]`: true is dark.
-    private(set) var modules: [[Bool]]
-    private var isFunction: [[Bool]]
+    /// Row-major modules, `modules[y * size + x]`: true is dark.
+    private(set) var modules: [Bool]
+    private var isFunction: [Bool]
+
+    /// Whether the module in column `x`, row `y` is dark.
+    func isDark(_ x: Int, _ y: Int) -> Bool {
+        modules[y * size + x]
+    }
 
     // Level M per version 1…10: (total codewords, ECC codewords per block, blocks).
     private static let layout: [(total: Int, eccPerBlock: Int, blocks: Int)] = [
@@ -39,24 +44,28 @@ struct QRCode {
         guard let version = chosen else { return nil }
         self.version = version
         self.size = version * 4 + 17
-        self.modules = Array(repeating: Array(repeating: false, count: size), count: size)
+        self.modules = Array(repeating: false, count: size * size)
         self.isFunction = modules
 
         drawFunctionPatterns()
         let codewords = Self.addErrorCorrection(Self.dataCodewords(bytes, version: version), version: version)
         placeData(codewords)
 
+        // Score each mask on a masked copy (format bits included) and keep the lowest penalty.
         var bestMask = 0
         var bestPenalty = Int.max
+        var candidate = modules
         for mask in 0..<8 {
-            applyMask(mask)
-            drawFormatBits(mask: mask)
-            let penalty = penaltyScore()
+            let pattern = Self.maskPattern(mask, size: size)
+            for index in candidate.indices {
+                candidate[index] = isFunction[index] ? modules[index] : modules[index] != pattern[index]
+            }
+            Self.writeFormatBits(mask: mask, size: size) { x, y, dark in candidate[y * size + x] = dark }
+            let penalty = Self.penaltyScore(candidate, size: size)
             if penalty < bestPenalty {
                 bestPenalty = penalty
                 bestMask = mask
             }
-            applyMask(mask)
         }
         applyMask(bestMask)
         drawFormatBits(mask: bestMask)
@@ -126,8 +135,8 @@ struct QRCode {
     // MARK: Function patterns
 
     private mutating func setFunction(_ x: Int, _ y: Int, _ dark: Bool) {
-        modules[y][x] = dark
-        isFunction[y][x] = true
+        modules[y * size + x] = dark
+        isFunction[y * size + x] = true
     }
 
     private mutating func drawFunctionPatterns() {
@@ -174,21 +183,28 @@ struct QRCode {
 
     /// The 15-bit format information (level M = 00, mask) with its BCH code, twice.
     private mutating func drawFormatBits(mask: Int) {
+        var updates: [(Int, Int, Bool)] = []
+        Self.writeFormatBits(mask: mask, size: size) { x, y, dark in updates.append((x, y, dark)) }
+        for (x, y, dark) in updates { setFunction(x, y, dark) }
+    }
+
+    /// Calls `set(x, y, dark)` for every module of the format information.
+    private static func writeFormatBits(mask: Int, size: Int, _ set: (Int, Int, Bool) -> Void) {
         let data = 0b00 << 3 | mask
         var remainder = data
         for _ in 0..<10 { remainder = (remainder << 1) ^ ((remainder >> 9) * 0x537) }
         let bits = (data << 10 | remainder) ^ 0x5412
         func bit(_ index: Int) -> Bool { (bits >> index) & 1 == 1 }
 
-        for index in 0...5 { setFunction(8, index, bit(index)) }
-        setFunction(8, 7, bit(6))
-        setFunction(8, 8, bit(7))
-        setFunction(7, 8, bit(8))
-        for index in 9..<15 { setFunction(14 - index, 8, bit(index)) }
+        for index in 0...5 { set(8, index, bit(index)) }
+        set(8, 7, bit(6))
+        set(8, 8, bit(7))
+        set(7, 8, bit(8))
+        for index in 9..<15 { set(14 - index, 8, bit(index)) }
 
-        for index in 0..<8 { setFunction(size - 1 - index, 8, bit(index)) }
-        for index in 8..<15 { setFunction(8, size - 15 + index, bit(index)) }
-        setFunction(8, size - 8, true)
+        for index in 0..<8 { set(size - 1 - index, 8, bit(index)) }
+        for index in 8..<15 { set(8, size - 15 + index, bit(index)) }
+        set(8, size - 8, true)
     }
 
     /// The 18-bit version information of versions 7 and up, twice.
@@ -221,8 +237,8 @@ struct QRCode {
                     let x = right - offset
                     let upward = (right + 1) & 2 == 0
                     let y = upward ? size - 1 - vertical : vertical
-                    guard !isFunction[y][x], bitIndex < totalBits else { continue }
-                    modules[y][x] = (codewords[bitIndex >> 3] >> (7 - UInt8(bitIndex & 7))) & 1 == 1
+                    guard !isFunction[y * size + x], bitIndex < totalBits else { continue }
+                    modules[y * size + x] = (codewords[bitIndex >> 3] >> (7 - UInt8(bitIndex & 7))) & 1 == 1
                     bitIndex += 1
                 }
             }
@@ -230,82 +246,84 @@ struct QRCode {
         }
     }
 
-    /// XORs the mask pattern onto the data modules; applying it twice undoes it.
+    /// XORs the mask pattern onto the data modules.
     private mutating func applyMask(_ mask: Int) {
-        for y in 0..<size {
-            for x in 0..<size where !isFunction[y][x] {
-                let invert: Bool
+        let pattern = Self.maskPattern(mask, size: size)
+        for index in modules.indices where !isFunction[index] && pattern[index] {
+            modules[index].toggle()
+        }
+    }
+
+    /// The eight mask patterns per symbol size, row-major, computed once.
+    private static let maskPatterns: [[[Bool]]] = (1...maximumVersion).map { version in
+        let size = version * 4 + 17
+        return (0..<8).map { mask in
+            (0..<size * size).map { index in
+                let x = index % size
+                let y = index / size
                 switch mask {
-                case 0: invert = (x + y) % 2 == 0
-                case 1: invert = y % 2 == 0
-                case 2: invert = x % 3 == 0
-                case 3: invert = (x + y) % 3 == 0
-                case 4: invert = (x / 3 + y / 2) % 2 == 0
-                case 5: invert = x * y % 2 + x * y % 3 == 0
-                case 6: invert = (x * y % 2 + x * y % 3) % 2 == 0
-                default: invert = ((x + y) % 2 + x * y % 3) % 2 == 0
+                case 0: return (x + y) % 2 == 0
+                case 1: return y % 2 == 0
+                case 2: return x % 3 == 0
+                case 3: return (x + y) % 3 == 0
+                case 4: return (x / 3 + y / 2) % 2 == 0
+                case 5: return x * y % 2 + x * y % 3 == 0
+                case 6: return (x * y % 2 + x * y % 3) % 2 == 0
+                default: return ((x + y) % 2 + x * y % 3) % 2 == 0
                 }
-                if invert { modules[y][x].toggle() }
             }
         }
+    }
+
+    private static func maskPattern(_ mask: Int, size: Int) -> [Bool] {
+        maskPatterns[(size - 17) / 4 - 1][mask]
     }
 
     /// The mask penalty of ISO/IEC 18004 §7.8.3: runs of five or more, 2×2
-    /// blocks, finder-like sequences, and dark/light imbalance.
-    private func penaltyScore() -> Int {
-        var penalty = 0
-        let finderLike: [Bool] = [true, false, true, true, true, false, true]
-        for line in 0..<size {
-            var rowRun = 1
-            var columnRun = 1
-            for position in 1..<size {
-                if modules[line][position] == modules[line][position - 1] {
-                    rowRun += 1
-                    if rowRun == 5 { penalty += 3 } else if rowRun > 5 { penalty += 1 }
-                } else {
-                    rowRun = 1
-                }
-                if modules[position][line] == modules[position - 1][line] {
-                    columnRun += 1
-                    if columnRun == 5 { penalty += 3 } else if columnRun > 5 { penalty += 1 }
-                } else {
-                    columnRun = 1
+    /// blocks, finder-like 1:1:3:1:1 sequences with four light modules on one
+    /// side (the symbol's surroundings count as light), and dark/light imbalance.
+    private static func penaltyScore(_ modules: [Bool], size n: Int) -> Int {
+        modules.withUnsafeBufferPointer { grid in
+            var penalty = 0
+            for line in 0..<n {
+                var rowRun = 0
+                var columnRun = 0
+                var rowWindow = 0
+                var columnWindow = 0
+                for position in -4..<(n + 4) {
+                    let inside = position >= 0 && position < n
+                    let rowDark = inside && grid[line * n + position]
+                    let columnDark = inside && grid[position * n + line]
+                    if inside {
+                        if position > 0 && rowDark == grid[line * n + position - 1] { rowRun += 1 } else { rowRun = 1 }
+                        if rowRun == 5 { penalty += 3 } else if rowRun > 5 { penalty += 1 }
+                        if position > 0 && columnDark == grid[(position - 1) * n + line] { columnRun += 1 } else { columnRun = 1 }
+                        if columnRun == 5 { penalty += 3 } else if columnRun > 5 { penalty += 1 }
+                    }
+                    // The last 11 modules as bits; 0b10111010000 and 0b00001011101 are finder-like.
+                    rowWindow = (rowWindow << 1 | (rowDark ? 1 : 0)) & 0x7FF
+                    columnWindow = (columnWindow << 1 | (columnDark ? 1 : 0)) & 0x7FF
+                    if position >= 6 {
+                        if rowWindow == 0b101_1101_0000 || rowWindow == 0b000_0101_1101 { penalty += 40 }
+                        if columnWindow == 0b101_1101_0000 || columnWindow == 0b000_0101_1101 { penalty += 40 }
+                    }
                 }
             }
-            for start in 0...(size - 7) {
-                var rowMatch = true
-                var columnMatch = true
-                for offset in 0..<7 {
-                    if modules[line][start + offset] != finderLike[offset] { rowMatch = false }
-                    if modules[start + offset][line] != finderLike[offset] { columnMatch = false }
+            var dark = 0
+            for y in 0..<n {
+                for x in 0..<n {
+                    let color = grid[y * n + x]
+                    if color { dark += 1 }
+                    if x + 1 < n, y + 1 < n, grid[y * n + x + 1] == color, grid[(y + 1) * n + x] == color, grid[(y + 1) * n + x + 1] == color {
+                        penalty += 3
+                    }
                 }
-                if rowMatch && (isLight(row: line, from: start - 4, to: start - 1) || isLight(row: line, from: start + 7, to: start + 10)) { penalty += 40 }
-                if columnMatch && (isLight(column: line, from: start - 4, to: start - 1) || isLight(column: line, from: start + 7, to: start + 10)) { penalty += 40 }
             }
+            let total = n * n
+            let deviation = abs(dark * 20 - total * 10)
+            penalty += max(0, (deviation + total - 1) / total - 1) * 10
+            return penalty
         }
-        var dark = 0
-        for y in 0..<size {
-            for x in 0..<size {
-                if modules[y][x] { dark += 1 }
-                if x + 1 < size, y + 1 < size {
-                    let color = modules[y][x]
-                    if modules[y][x + 1] == color && modules[y + 1][x] == color && modules[y + 1][x + 1] == color { penalty += 3 }
-                }
-            }
-        }
-        let total = size * size
-        let deviation = abs(dark * 20 - total * 10)
-        penalty += max(0, (deviation + total - 1) / total - 1) * 10
-        return penalty
-    }
-
-    /// Whether every module in the span is light; positions outside the symbol count as light.
-    private func isLight(row: Int, from start: Int, to end: Int) -> Bool {
-        (start...end).allSatisfy { $0 < 0 || $0 >= size || !modules[row][$0] }
-    }
-
-    private func isLight(column: Int, from start: Int, to end: Int) -> Bool {
-        (start...end).allSatisfy { $0 < 0 || $0 >= size || !modules[$0][column] }
     }
 }
 

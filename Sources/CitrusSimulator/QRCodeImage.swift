@@ -17,7 +17,7 @@ enum QRCodeImage {
         var rows = Array(repeating: Array(repeating: false, count: side), count: side)
         for y in 0..<code.size {
             for x in 0..<code.size {
-                rows[y + quietZoneModules][x + quietZoneModules] = code.modules[y][x]
+                rows[y + quietZoneModules][x + quietZoneModules] = code.isDark(x, y)
             }
         }
         let png = PNGEncoder.encode(rows: rows, scale: modulePixels)

@@ -3,13 +3,31 @@ import Foundation
 import Testing
 @testable import CitrusSimulator
 
+/// Real time for the rate limit, moved by the test.
+final class ManualWallClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: UInt64 = 1_000_000_000_000
+
+    var nanos: UInt64 {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+
+    func advance(seconds: Double) {
+        lock.lock()
+        value += UInt64(seconds * 1_000_000_000)
+        lock.unlock()
+    }
+}
+
 /// A simulator driven through `Simulator.handle`, with a stopped clock that
 /// only the test moves.
 struct ModelHarness {
     let simulator: Simulator
     static let key = "rsk_model_tests"
 
-    init(fleet: FleetPreset = .empty, seed: UInt64 = 7, configure: (inout SimulatorOptions) -> Void = { _ in }) {
+    init(fleet: FleetPreset = .empty, seed: UInt64 = 7, wallClock: ManualWallClock? = nil, configure: (inout SimulatorOptions) -> Void = { _ in }) {
         var options = SimulatorOptions()
         options.fleet = fleet
         options.seed = seed
@@ -19,7 +37,11 @@ struct ModelHarness {
         options.backgroundTickSeconds = 0
         options.rateLimitPerMinute = 100_000
         configure(&options)
-        simulator = Simulator(options: options)
+        if let wallClock {
+            simulator = Simulator(options: options, wallNanos: { wallClock.nanos })
+        } else {
+            simulator = Simulator(options: options)
+        }
     }
 
     struct Reply {
@@ -54,7 +76,9 @@ struct ModelHarness {
         return Reply(status: response.status, headers: response.headers, body: response.body)
     }
 
+    @discardableResult
     func get(_ path: String, query: [(String, String)] = []) -> Reply { send("GET", path, query: query) }
+    @discardableResult
     func post(_ path: String, _ body: String? = nil) -> Reply { send("POST", path, body: body) }
 
     func advance(seconds: Double) {

@@ -23,19 +23,19 @@ struct ModelQRCodeTests {
         let code = try #require(QRCode(bytes: Array(Self.lpa.utf8)))
         let last = code.size - 1
         for (x, y) in [(0, 0), (last - 6, 0), (0, last - 6)] {
-            #expect(code.modules[y][x])
-            #expect(code.modules[y + 3][x + 3])
-            #expect(!code.modules[y + 1][x + 1])
-            #expect(code.modules[y + 6][x + 6])
+            #expect(code.isDark(x, y))
+            #expect(code.isDark(x + 3, y + 3))
+            #expect(!code.isDark(x + 1, y + 1))
+            #expect(code.isDark(x + 6, y + 6))
         }
-        #expect(!code.modules[7][7])
+        #expect(!code.isDark(7, 7))
     }
 
     @Test func formatBitsEncodeLevelMAndMask() throws {
         let code = try #require(QRCode(bytes: Array(Self.lpa.utf8)))
         var bits = 0
         let positions = [(8, 0), (8, 1), (8, 2), (8, 3), (8, 4), (8, 5), (8, 7), (8, 8), (7, 8), (5, 8), (4, 8), (3, 8), (2, 8), (1, 8), (0, 8)]
-        for (index, position) in positions.enumerated() where code.modules[position.1][position.0] {
+        for (index, position) in positions.enumerated() where code.isDark(position.0, position.1) {
             bits |= 1 << index
         }
         let unmasked = bits ^ 0x5412
