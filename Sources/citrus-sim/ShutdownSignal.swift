@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// The write end of the shutdown pipe. The signal handler only writes one byte to it, which
-/// is async-signal-safe; the main thread does the shutdown work after reading the byte.
+/// is async-signal-safe, and the main thread does the shutdown work after reading the byte.
 nonisolated(unsafe) private var shutdownPipeWriteEnd: Int32 = -1
 
 /// Turns SIGINT and SIGTERM into a byte on a pipe, so the main thread can wait for them.

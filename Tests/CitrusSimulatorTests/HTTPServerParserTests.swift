@@ -184,7 +184,7 @@ private func rejection(_ text: String, limits: HTTPRequestLimits = HTTPRequestLi
     }
 
     /// Random bytes, random pieces of valid requests, and random chunking must always end in
-    /// a request, a rejection or a wait for more bytes; the test process would crash on a trap.
+    /// a request, a rejection or a wait for more bytes. A trap would crash the test process.
     @Test func survivesRandomGarbage() {
         var generator = ServerTestRandom(seed: 42)
         let fragments = ["GET ", "POST ", "/", "?a=%", "%4", "1", " HTTP/1.1", "\r\n", "\n", "\r", "Host: x",
@@ -225,7 +225,7 @@ private func rejection(_ text: String, limits: HTTPRequestLimits = HTTPRequestLi
     }
 }
 
-/// A small deterministic generator (SplitMix64) so the fuzz test sees the same inputs every run.
+/// A small deterministic generator (SplitMix64), so the fuzz test gets the same inputs every run.
 struct ServerTestRandom: RandomNumberGenerator {
     private var state: UInt64
 

@@ -158,12 +158,12 @@ final class LoopbackSocketClient {
     }
 }
 
-/// A GET request as a client sends it, with `Host` and optional extra headers.
+/// Builds a GET request as a client sends it, with `Host` and optional extra headers.
 func httpRequestText(_ path: String, headers: [String] = []) -> String {
     httpRequestText("GET", path, headers: headers)
 }
 
-/// A request as a client sends it, with `Host`, optional extra headers and a body.
+/// Builds a request as a client sends it, with `Host`, optional extra headers and a body.
 func httpRequestText(_ method: String, _ path: String, headers: [String] = [], body: String? = nil) -> String {
     var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
     for header in headers { text += header + "\r\n" }

@@ -141,7 +141,7 @@ private func parseError(_ arguments: String) -> String? {
             ("--port", "The option --port needs a value. Run 'citrus-sim --help' to see what it takes."),
             ("--port 1 --port 2", "The option --port is given more than once. Give it once."),
             ("--prot 1", "Unknown option '--prot'. Run 'citrus-sim --help' to see the options."),
-            ("serve", "Unexpected argument 'serve'. citrus-sim takes only options; run 'citrus-sim --help' to see them."),
+            ("serve", "Unexpected argument 'serve'. citrus-sim takes only options. Run 'citrus-sim --help' to see them."),
             ("--allow-remote-webhooks=yes", "The option --allow-remote-webhooks takes no value. Remove '=yes'."),
         ]
         for (arguments, message) in cases {

@@ -47,7 +47,7 @@ final class CitrusSimProcess {
         }
     }
 
-    /// The first line on standard output, or nil if none arrives within `timeout` seconds.
+    /// Reads the first line on standard output, or returns nil if none arrives within `timeout` seconds.
     func firstLine(timeout: Double = 20) -> String? {
         let descriptor = standardOutput.fileHandleForReading.fileDescriptor
         let deadline = Date().addingTimeInterval(timeout)
@@ -67,7 +67,7 @@ final class CitrusSimProcess {
         kill(process.processIdentifier, number)
     }
 
-    /// The exit status, or nil if the process still runs after `timeout` seconds.
+    /// Waits for the exit status, or returns nil if the process still runs after `timeout` seconds.
     func waitForExit(timeout: Double = 20) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline {

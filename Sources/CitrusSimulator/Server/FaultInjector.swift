@@ -16,7 +16,7 @@ final class FaultInjector: @unchecked Sendable {
         var fault: Fault
         /// Latency to add before the reply.
         var delay: Duration
-        /// How long a timeout fault holds the connection.
+        /// How long a timeout fault keeps the connection open without a response.
         var holdTime: Duration
     }
 
@@ -43,18 +43,20 @@ final class FaultInjector: @unchecked Sendable {
         }
     }
 
-    /// The fault and delay for the next API request. Each call draws exactly two numbers.
+    /// Draws the fault and delay for the next API request. Each call draws exactly two numbers.
     func nextDecision() -> Decision {
         lock.withLock {
             let settings = currentSettings
             let draw = generator.nextUnitInterval()
-            let latencySpan = UInt64(max(0, settings.latencyMaxMilliseconds - settings.latencyMinMilliseconds))
+            let latencyMin = max(0, settings.latencyMinMilliseconds)
+            let latencySpan = UInt64(max(0, settings.latencyMaxMilliseconds - latencyMin))
             let latencyOffset = generator.next() % (latencySpan + 1)
 
             var fault = Fault.none
             var upperBound = 0.0
             for (candidate, rate) in [(Fault.error, settings.errorRate), (.timeout, settings.timeoutRate), (.malformed, settings.malformedRate), (.reset, settings.resetRate)] {
-                upperBound += rate
+                // Settings from setFaults are not validated, so a rate outside 0...1 acts as the nearer end.
+                upperBound += rate.isNaN ? 0 : min(1, max(0, rate))
                 if draw < upperBound {
                     fault = candidate
                     break
@@ -62,13 +64,13 @@ final class FaultInjector: @unchecked Sendable {
             }
             return Decision(
                 fault: fault,
-                delay: .milliseconds(settings.latencyMinMilliseconds + Int(latencyOffset)),
-                holdTime: .milliseconds(settings.timeoutHoldMilliseconds)
+                delay: .milliseconds(latencyMin + Int(latencyOffset)),
+                holdTime: .milliseconds(max(0, settings.timeoutHoldMilliseconds))
             )
         }
     }
 
-    /// SplitMix64 (Steele, Lea and Flood, 2014): small, fast and fully determined by its seed.
+    /// SplitMix64: a small, fast generator fully determined by its seed.
     private struct SplitMix64 {
         private var state: UInt64
 
@@ -84,7 +86,7 @@ final class FaultInjector: @unchecked Sendable {
             return mixed ^ (mixed >> 31)
         }
 
-        /// A uniform number in [0, 1) from the top 53 bits.
+        /// Returns a uniform number in [0, 1) from the top 53 bits.
         mutating func nextUnitInterval() -> Double {
             Double(next() >> 11) * 0x1.0p-53
         }

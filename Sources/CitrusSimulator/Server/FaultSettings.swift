@@ -13,16 +13,16 @@ public struct FaultSettings: Sendable, Codable, Equatable {
     public var latencyMinMilliseconds: Int = 0
     /// Upper bound of the uniform delay before each response, in milliseconds.
     public var latencyMaxMilliseconds: Int = 0
-    /// Probability of a 500 `INTERNAL_ERROR` response; the request is not applied.
+    /// Probability of a 500 `INTERNAL_ERROR` response. The request is not applied.
     public var errorRate: Double = 0
     /// Probability that the request is applied and then no response comes: the connection
     /// stays open until the client gives up or `timeoutHoldMilliseconds` pass.
     public var timeoutRate: Double = 0
-    /// Probability that the request is applied and answered 200 with a truncated JSON body.
+    /// Probability that the request is applied and gets a 200 response with a truncated JSON body.
     public var malformedRate: Double = 0
     /// Probability that the request is applied and the connection is then reset (TCP RST).
     public var resetRate: Double = 0
-    /// How long a timeout fault holds the connection before closing it, in milliseconds.
+    /// How long a timeout fault keeps the connection open before closing it, in milliseconds.
     public var timeoutHoldMilliseconds: Int = 30_000
     /// Seed of the generator that draws faults and latencies.
     public var seed: UInt64 = 1

@@ -1,13 +1,13 @@
 import Foundation
 
-/// What the server does with one request: the response, or a way of failing to give one.
+/// The server's handling of one request: the response, or a way of failing to send one.
 /// Fault injection uses the failing kinds to imitate a server that times out or resets.
 public struct HTTPReply: Sendable {
     public enum Action: Sendable {
         /// Send the response.
         case respond(HTTPResponse)
-        /// Send nothing and keep the connection open until the client closes it, the hold
-        /// time passes or the server stops; then close it.
+        /// Send nothing, keep the connection open until the client closes it, the hold time
+        /// passes or the server stops, and then close it.
         case holdThenClose(Duration)
         /// Close the connection with a TCP reset (`SO_LINGER` 0) and send nothing.
         case reset
@@ -36,7 +36,7 @@ public struct HTTPRequestLogEntry: Sendable {
     public var path: String
     /// The status sent, or nil when no response was sent (held or reset connections).
     public var status: Int?
-    /// How the exchange ended when no status was sent, e.g. `held` or `reset`.
+    /// The way the exchange ended when no status was sent, e.g. `held` or `reset`.
     public var outcome: String?
     /// Time from the complete request to the last byte of the response.
     public var duration: Duration
@@ -49,10 +49,16 @@ public struct HTTPRequestLogEntry: Sendable {
         return "\(method) \(Self.escaped(path)) \(result) \(String(format: "%.1f", milliseconds)) ms"
     }
 
+    /// Unicode bidirectional controls, which can reorder how a terminal shows the line.
+    private static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+            || scalar.value == 0x200E || scalar.value == 0x200F || scalar.value == 0x061C
+    }
+
     private static func escaped(_ text: String) -> String {
         var escaped = ""
         for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) {
+            if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) || Self.isBidiControl(scalar) {
                 escaped += "\\u{\(String(scalar.value, radix: 16))}"
             } else {
                 escaped.unicodeScalars.append(scalar)

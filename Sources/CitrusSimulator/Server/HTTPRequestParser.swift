@@ -1,6 +1,6 @@
 import Foundation
 
-/// Why a request could not be parsed, as the status and message the server sends back.
+/// A parse failure, as the status and message the server sends back.
 /// After any of these the connection is closed, because the stream cannot be framed again.
 struct HTTPParseError: Error, Equatable {
     var status: Int
@@ -14,7 +14,7 @@ struct HTTPParseError: Error, Equatable {
 /// An incremental HTTP/1.1 request parser (RFC 9112) over a byte buffer.
 ///
 /// The caller appends bytes as they arrive and calls `nextEvent()` until it returns
-/// `.needMoreData`; each call performs no I/O, so the caller owns every side effect.
+/// `.needMoreData`. The parser performs no I/O, so the caller owns every side effect.
 /// Bodies are framed by `Content-Length` only. Any input, however malformed, ends in
 /// `.invalid` rather than a trap: the parser never force-unwraps and never indexes past
 /// the bytes it has checked.
@@ -24,7 +24,7 @@ struct HTTPRequestParser {
         case needMoreData
         /// The client sent `Expect: 100-continue` and waits for `100 Continue` before the body.
         case continueExpected
-        /// One complete request. `keepAlive` is false when the client asked to close after it.
+        /// One complete request, with whether the client wants the connection kept open.
         case request(HTTPParsedRequest)
         /// The bytes are not a request this server accepts.
         case invalid(HTTPParseError)
@@ -79,13 +79,13 @@ struct HTTPRequestParser {
 
         guard let requestLineEnd = firstLineFeed(from: readIndex) else {
             if buffer.count - readIndex > limits.maxRequestLineBytes {
-                return fail(HTTPParseError(status: 414, message: "The request line is longer than \(limits.maxRequestLineBytes) bytes."))
+                return fail(HTTPParseError(status: 414, message: "The request line is longer than \(limits.maxRequestLineBytes) bytes. Shorten the path or the query."))
             }
             return .needMoreData
         }
         let requestLine = lineRange(from: readIndex, lineFeed: requestLineEnd)
         if requestLine.count > limits.maxRequestLineBytes {
-            return fail(HTTPParseError(status: 414, message: "The request line is longer than \(limits.maxRequestLineBytes) bytes."))
+            return fail(HTTPParseError(status: 414, message: "The request line is longer than \(limits.maxRequestLineBytes) bytes. Shorten the path or the query."))
         }
 
         let headerStart = requestLineEnd + 1
@@ -127,10 +127,10 @@ struct HTTPRequestParser {
     }
 
     private func headerTooLarge() -> HTTPParseError {
-        HTTPParseError(status: 431, message: "The request headers exceed \(limits.maxHeaderBytes) bytes or \(limits.maxHeaderCount) fields.")
+        HTTPParseError(status: 431, message: "The request headers exceed \(limits.maxHeaderBytes) bytes or \(limits.maxHeaderCount) fields. Send fewer or shorter headers.")
     }
 
-    /// Skips empty lines before a request line, which RFC 9112 asks servers to tolerate.
+    /// Skips empty lines before a request line, which RFC 9112 recommends that servers ignore.
     private mutating func skipLeadingEmptyLines() {
         while readIndex < buffer.count {
             if buffer[readIndex] == lineFeed {
@@ -152,7 +152,7 @@ struct HTTPRequestParser {
         return nil
     }
 
-    /// The line's bytes without its ending, which is CRLF or a bare LF.
+    /// Returns the line's bytes without its ending, which is CRLF or a bare LF.
     private func lineRange(from start: Int, lineFeed: Int) -> Range<Int> {
         if lineFeed > start, buffer[lineFeed - 1] == carriageReturn {
             return start..<(lineFeed - 1)
@@ -193,7 +193,7 @@ struct HTTPRequestParser {
             let looksLikeVersion = text.count == 8 && text.starts(with: Array("HTTP/".utf8))
                 && HTTPSyntax.isDigit(text[5]) && text[6] == UInt8(ascii: ".") && HTTPSyntax.isDigit(text[7])
             if looksLikeVersion {
-                throw HTTPParseError(status: 505, message: "Only HTTP/1.1 and HTTP/1.0 are supported.")
+                throw HTTPParseError(status: 505, message: "Only HTTP/1.1 and HTTP/1.0 are supported. Send the request as HTTP/1.1.")
             }
             throw .badRequest("The request line does not end with a valid HTTP version.")
         }
@@ -232,7 +232,7 @@ struct HTTPRequestParser {
 
         let hosts = headers.filter { $0.name == "host" }
         if !parsed.isHTTP10 && hosts.count != 1 {
-            throw .badRequest("An HTTP/1.1 request needs exactly one Host header; this one has \(hosts.count).")
+            throw .badRequest("An HTTP/1.1 request needs exactly one Host header, but this one has \(hosts.count).")
         }
 
         let connectionTokens = headers.filter { $0.name == "connection" }
@@ -259,7 +259,7 @@ struct HTTPRequestParser {
             throw .badRequest("Content-Length '\(first.prefix(40))' is not a non-negative whole number.")
         }
         guard first.utf8.count <= 18, let length = Int(first), length <= limits.maxBodyBytes else {
-            throw HTTPParseError(status: 413, message: "The request body of \(first.prefix(40)) bytes exceeds the limit of \(limits.maxBodyBytes) bytes.")
+            throw HTTPParseError(status: 413, message: "The request body of \(first.prefix(40)) bytes exceeds the limit of \(limits.maxBodyBytes) bytes. Send a smaller body.")
         }
         return length
     }

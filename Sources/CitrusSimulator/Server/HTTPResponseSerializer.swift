@@ -10,7 +10,7 @@ enum HTTPResponseSerializer {
     /// Headers the server sets itself; a handler's own values for them are dropped.
     private static let framingHeaders: Set<String> = ["content-length", "transfer-encoding", "connection", "date"]
 
-    /// The response's bytes with `Content-Length`, `Date` and `Connection` added. A HEAD
+    /// Serializes the response, adding `Content-Length`, `Date` and `Connection`. A HEAD
     /// response keeps the body's `Content-Length` but sends no body. CR, LF and NUL are
     /// removed from handler headers, so a header value cannot split the response.
     static func bytes(of response: HTTPResponse, isHeadRequest: Bool, closing: Bool, date: Date = Date()) -> [UInt8] {
@@ -29,14 +29,14 @@ enum HTTPResponseSerializer {
         return bytes
     }
 
-    /// A JSON error envelope `{"error": CODE, "message": TEXT}`, as the Citrus API sends.
+    /// Builds a JSON error envelope `{"error": CODE, "message": TEXT}`, as the Citrus API sends.
     static func errorResponse(status: Int, code: String, message: String) -> HTTPResponse {
         let envelope = ["error": code, "message": message]
         let body = (try? JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: Array(body))
     }
 
-    /// The error code sent in the envelope of a response the server produces itself.
+    /// Returns the error code for the envelope of a response the server produces itself.
     static func errorCode(forStatus status: Int) -> String {
         switch status {
         case 400: return "BAD_REQUEST"
@@ -93,8 +93,8 @@ enum HTTPResponseSerializer {
     private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    /// The HTTP date format of RFC 9110, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`. Built by hand
-    /// because `strftime` follows the process locale.
+    /// Formats a date as RFC 9110's HTTP date, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`. It is
+    /// built by hand because `strftime` follows the process locale.
     static func imfFixdate(_ date: Date) -> String {
         var seconds = time_t(date.timeIntervalSince1970)
         var parts = tm()

@@ -7,7 +7,7 @@ import Foundation
 
 /// An HTTP/1.1 server on POSIX sockets, one thread per connection.
 ///
-/// It serves keep-alive and pipelined requests with `Content-Length` bodies, answers
+/// It serves keep-alive and pipelined requests with `Content-Length` bodies, responds to
 /// malformed or oversized requests with 400, 413, 414, 431 or 501, and drops idle and
 /// slow clients after the configured timeouts. The responder runs on the connection's
 /// thread, once per request, in the order the requests arrived.

@@ -64,8 +64,8 @@ enum HTTPTargetDecoder {
         return (path, query)
     }
 
-    /// The target in origin form (`/path?query`): an absolute-form target
-    /// (`http://host/path`) loses its scheme and authority, which RFC 9112 asks servers to accept.
+    /// Returns the target in origin form (`/path?query`): an absolute-form target
+    /// (`http://host/path`) loses its scheme and authority, which RFC 9112 requires servers to accept.
     private static func originForm(of target: ArraySlice<UInt8>) throws(HTTPParseError) -> ArraySlice<UInt8> {
         if target.first == UInt8(ascii: "/") || Array(target) == Array("*".utf8) {
             return target

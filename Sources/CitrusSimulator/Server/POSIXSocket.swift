@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Why the server could not start listening.
+/// An error that kept the server from listening.
 public struct HTTPServerError: Error, CustomStringConvertible, Equatable {
     public enum Kind: Sendable, Equatable {
         /// The host is not an address this machine can resolve: a mistake in the input.
@@ -192,14 +192,14 @@ enum POSIXSocket {
         return true
     }
 
-    /// Closes the socket so that the peer sees a TCP reset (RST) instead of an orderly close.
+    /// Closes the socket so that the peer gets a TCP reset (RST) instead of an orderly close.
     static func resetAndClose(_ descriptor: Int32) {
         var option = linger(l_onoff: 1, l_linger: 0)
         _ = setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
         close(descriptor)
     }
 
-    /// A pipe whose read end becomes readable, and stays readable, once a byte is written.
+    /// Creates a pipe whose read end becomes readable, and stays readable, once a byte is written.
     static func makeWakePipe() throws(HTTPServerError) -> (read: Int32, write: Int32) {
         var descriptors: [Int32] = [-1, -1]
         guard pipe(&descriptors) == 0 else {

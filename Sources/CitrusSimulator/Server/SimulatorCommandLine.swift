@@ -6,7 +6,7 @@ public struct SimulatorCommandLine: Sendable {
     public var host = "127.0.0.1"
     public var port: UInt16 = 8080
     public var faults = FaultSettings()
-    /// Limits and timeouts of the HTTP server; logs are left for the caller to set.
+    /// Limits and timeouts of the HTTP server. The caller sets its logs.
     public var server = HTTPServerConfiguration()
     /// True when `--help` was given: print `helpText` and start nothing.
     public var showHelp = false
@@ -73,7 +73,7 @@ public struct SimulatorCommandLine: Sendable {
                 inlineValue = String(argument[argument.index(after: equals)...])
             }
             guard flag.hasPrefix("-") else {
-                throw SimulatorCommandLineError("Unexpected argument '\(argument)'. citrus-sim takes only options; run 'citrus-sim --help' to see them.")
+                throw SimulatorCommandLineError("Unexpected argument '\(argument)'. citrus-sim takes only options. Run 'citrus-sim --help' to see them.")
             }
             guard seen.insert(flag).inserted else {
                 throw SimulatorCommandLineError("The option \(flag) is given more than once. Give it once.")

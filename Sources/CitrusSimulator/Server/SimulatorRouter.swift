@@ -45,7 +45,7 @@ struct SimulatorRouter: Sendable {
         }
     }
 
-    /// A 200 whose body is the first half of the real body followed by `#garbled`. No JSON
+    /// Builds a 200 whose body is the first half of the real body followed by `#garbled`. No JSON
     /// text can end that way, so a client's JSON decoder always fails on it.
     static func garbled(_ response: HTTPResponse) -> HTTPResponse {
         let body = Array(response.body.prefix(response.body.count / 2)) + Array("#garbled".utf8)
@@ -53,7 +53,7 @@ struct SimulatorRouter: Sendable {
     }
 }
 
-/// `/_sim/faults`: GET returns the fault settings as JSON; POST or PUT replaces them with
+/// `/_sim/faults`: GET returns the fault settings as JSON. POST or PUT replaces them with
 /// the JSON body, where a missing key takes its default.
 struct FaultsEndpoint {
     let injector: FaultInjector
@@ -96,7 +96,7 @@ struct FaultsEndpoint {
     private func decodeSettings(_ body: [UInt8]) throws -> FaultSettings {
         let knownKeys = FaultSettings.CodingKeys.allCases.map(\.rawValue)
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
-            throw FaultSettingsError("The body is not a JSON object. Send e.g. {\"error_rate\": 0.5}; known keys: \(knownKeys.joined(separator: ", ")).")
+            throw FaultSettingsError("The body is not a JSON object. Send e.g. {\"error_rate\": 0.5} with the known keys \(knownKeys.joined(separator: ", ")).")
         }
         let unknownKeys = object.keys.filter { !knownKeys.contains($0) }.sorted()
         if !unknownKeys.isEmpty {
@@ -106,7 +106,7 @@ struct FaultsEndpoint {
             return try JSONDecoder().decode(FaultSettings.self, from: Data(body))
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.dataCorrupted(context) {
             let key = context.codingPath.last?.stringValue ?? "the body"
-            throw FaultSettingsError("The fault setting \(key) has the wrong type or range. Rates are numbers from 0 to 1; milliseconds and seed are whole non-negative numbers.")
+            throw FaultSettingsError("The fault setting \(key) has the wrong type or range. Rates are numbers from 0 to 1, and milliseconds and seed are whole non-negative numbers.")
         }
     }
 

@@ -2,10 +2,10 @@ import Foundation
 
 /// A `Simulator` served over HTTP/1.1, with fault injection on the API paths.
 ///
-/// Routes: `/api/v2/reseller` and everything under it go to the simulator through the
-/// fault injector; `/_sim/faults` is served here (GET reads the fault settings, POST or
-/// PUT replaces them); every other `/_sim/` path goes to the simulator without faults;
-/// anything else is 404 with the error envelope.
+/// Requests for `/api/v2/reseller` and everything under it go to the simulator through the
+/// fault injector. This server serves `/_sim/faults` itself: GET reads the fault settings,
+/// and POST or PUT replaces them. Every other `/_sim/` path goes to the simulator without
+/// faults, and anything else gets 404 with the error envelope.
 public final class SimulatorServer: Sendable {
     /// The port the server listens on.
     public var port: UInt16 { http.port }
@@ -67,8 +67,8 @@ public final class SimulatorServer: Sendable {
     }
 
     /// Replaces the fault settings and restarts the fault generator from their seed.
-    /// The settings are not validated here (call `FaultSettings.validate()` first):
-    /// a rate above 1 acts as 1, a negative rate or latency as 0.
+    /// The settings are not validated here, so call `FaultSettings.validate()` first. A rate
+    /// outside 0...1 acts as the nearer end, and a negative latency or hold time as 0.
     public func setFaults(_ faults: FaultSettings) {
         router.injector.replaceSettings(faults)
     }
@@ -78,7 +78,7 @@ public final class SimulatorServer: Sendable {
         http.stop()
     }
 
-    /// The host part of a URL for the bound address: a wildcard address becomes loopback,
+    /// Returns the host part of a URL for the bound address: a wildcard address becomes loopback,
     /// and an IPv6 address gets brackets.
     static func urlHost(forBoundAddress address: String) -> String {
         switch address {
