@@ -23,7 +23,10 @@ final class SimulatorHarness: Sendable {
     }
 
     deinit {
-        server.stop()
+        // stop() waits for every server thread; waiting here would block a thread of
+        // the shared concurrency pool that other tests need.
+        let server = self.server
+        Thread { server.stop() }.start()
     }
 
     func client(key: String = SimulatorHarness.key, timeout: Double = 5, requestsPerMinute: Int = 60_000,

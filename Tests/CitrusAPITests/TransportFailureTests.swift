@@ -116,9 +116,9 @@ struct TransportFailureTests {
             return
         }
         #expect(unknown.error.delivery == .maybeSent)
-        #expect(unknown.error.message.contains("timed out"))
-        // 0.4 s for the fund plus the read-back; far below URLSession's whole-second timeouts.
-        #expect(elapsed < 5)
+        // The client's own deadline fired, not URLSession's whole-second backstop.
+        #expect(unknown.error.message.contains("no response within 0.40 s"))
+        #expect(elapsed < 20)
         #expect(server.requests.filter { $0.method == "POST" }.count == 1)
     }
 
