@@ -64,14 +64,46 @@ extension ResellerAccount {
     }
 
     /// The wallet as the API reports it. Without a reporting delay this is the
-    /// exact wallet; with one, usage of the last `delay` minutes is not yet
-    /// deducted, so the real wallet can be lower than the reading.
-    func reportedWallet(_ index: Int, exact: WalletReading, now: Int64) -> Int64 {
-        exact.walletMicros
+    /// exact wallet. With one, usage of the last `delay` minutes is not deducted
+    /// yet (funds are), so the real wallet can be lower than the reading, as at
+    /// Citrus. A SIM whose wallet was emptied by defund or terminate reads $0.
+    mutating func reportedWallet(_ index: Int, exact: WalletReading, now: Int64) -> Int64 {
+        let esim = esims[index]
+        guard reportingDelayMillis > 0, esim.pendingDefund == nil, !esim.isTerminated else { return exact.walletMicros }
+        let unreported = exact.chargedMicros - laggedCharged(index, at: now - reportingDelayMillis)
+        return exact.walletMicros + max(0, unreported)
     }
 
-    /// Lifetime usage as the API reports it (lagging like the wallet).
-    func reportedCharged(_ index: Int, exact: WalletReading, now: Int64) -> Int64 {
-        exact.chargedMicros
+    /// Lifetime usage as the API reports it: as of `now` minus the reporting delay.
+    mutating func reportedCharged(_ index: Int, exact: WalletReading, now: Int64) -> Int64 {
+        guard reportingDelayMillis > 0 else { return exact.chargedMicros }
+        return laggedCharged(index, at: now - reportingDelayMillis)
+    }
+
+    /// The SIM's lifetime usage at an earlier `time`, evaluated again from the
+    /// last state change at or before it (usage is deterministic, so this repeats
+    /// the exact figures).
+    ///
+    /// The copy used is advanced and stored back, so later readings start from
+    /// there; times only grow, and the next copy starts after `time`.
+    mutating func laggedCharged(_ index: Int, at time: Int64) -> Int64 {
+        guard index < lagHistory.count, !lagHistory[index].isEmpty else { return esims[index].chargedMicros }
+        let position = lagHistory[index].lastIndex(where: { $0.checkpoint <= time }) ?? 0
+        var ignored: [ESIMNotice] = []
+        let base = lagHistory[index][position].checkpoint
+        return lagHistory[index][position].evaluate(at: max(time, base), seed: seed, commitPartial: false, notices: &ignored).chargedMicros
+    }
+
+    /// Keeps a copy of the SIM after a state change, for lagged readings, and
+    /// drops copies that no lagged reading can need any more.
+    mutating func noteStateChange(_ index: Int, now: Int64) {
+        let delay = reportingDelayMillis
+        guard delay > 0 else { return }
+        while lagHistory.count <= index { lagHistory.append([]) }
+        lagHistory[index].append(esims[index])
+        let oldestNeeded = now - delay
+        while lagHistory[index].count > 1 && lagHistory[index][1].checkpoint <= oldestNeeded {
+            lagHistory[index].removeFirst()
+        }
     }
 }

@@ -21,6 +21,7 @@ extension ResellerAccount {
 
         let iccid = esims[index].iccid
         recordESIMEvent("esim.provisioned", iccid: iccid, at: now)
+        noteStateChange(index, now: now)
         return index
     }
 
@@ -68,6 +69,7 @@ extension ResellerAccount {
                 writer.string("funded")
             }
         }
+        noteStateChange(index, now: now)
         return index
     }
 
@@ -93,6 +95,7 @@ extension ResellerAccount {
             writer.string("defund")
         }
         settleDefunds(now: now)
+        noteStateChange(index, now: now)
         return index
     }
 
@@ -126,6 +129,7 @@ extension ResellerAccount {
                 writer.string("enabled")
             }
         }
+        noteStateChange(index, now: now)
         return index
     }
 
@@ -140,6 +144,7 @@ extension ResellerAccount {
                 writer.string("disabled")
             }
         }
+        noteStateChange(index, now: now)
         return index
     }
 
@@ -148,6 +153,7 @@ extension ResellerAccount {
         if esims[index].isTerminated { throw .terminated(iccid: iccid, action: "throttle") }
         commit(index, now: now)
         esims[index].throttle = speed
+        noteStateChange(index, now: now)
         return index
     }
 
@@ -167,6 +173,7 @@ extension ResellerAccount {
             writer.key("forfeited_usd")
             writer.microDollarsRoundedDown(forfeited)
         }
+        noteStateChange(index, now: now)
         return index
     }
 
@@ -176,6 +183,7 @@ extension ResellerAccount {
         if esims[index].isActivated(at: now) { return index }
         commit(index, now: now)
         schedule(index, activatedAt: now)
+        noteStateChange(index, now: now)
         return index
     }
 }

@@ -41,6 +41,9 @@ struct ResellerAccount {
     var provisionedCount = 0
     var resellerLowArmed = true
     var resellerDepletedArmed = true
+    /// With a reporting delay: per SIM, copies taken after each state change,
+    /// oldest first, from which usage at an earlier time is evaluated again.
+    var lagHistory: [[SimulatedESIM]] = []
 
     init(options: SimulatorOptions, now: Int64) {
         self.options = options
@@ -53,6 +56,9 @@ struct ResellerAccount {
         self.nextSerial = 10_000_000 + SeededHash.hash(options.seed, 4) % 80_000_000_000
         self.resellerLowArmed = starting >= MicroDollars.fromCents(options.resellerLowBalance.cents)
         FleetBuilder.populate(&self, preset: options.fleet, now: now)
+        if reportingDelayMillis > 0 {
+            lagHistory = esims.map { [$0] }
+        }
     }
 
     var reportingDelayMillis: Int64 {
