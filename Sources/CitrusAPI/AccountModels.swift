@@ -38,7 +38,7 @@ extension CitrusAccount: Decodable {
 /// returned to the reseller balance, which is credited when it settles.
 public struct DefundResult: Sendable, Hashable {
     public var iccid: String?
-    /// What Citrus expects to return, rounded down to the cent.
+    /// The amount Citrus expects to return, rounded down to the cent.
     public var estimatedReturn: Money?
     /// Minutes until the reseller balance is credited (about 15 at Citrus).
     public var settlesInMinutes: Decimal?

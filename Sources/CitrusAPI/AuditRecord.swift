@@ -18,7 +18,7 @@ public struct AuditRecord: Sendable, Hashable {
         case testWebhook = "test_webhook"
     }
 
-    /// Where in its life the request is.
+    /// The stage of a request: about to be sent, or its outcome.
     public enum Phase: Sendable, Hashable {
         /// The request is about to be handed to the network (attempt 1, 2, …).
         /// Every fund Citrus applies was preceded by one of these.

@@ -44,7 +44,7 @@ extension CitrusClient {
         return try ListDecoding.decodePage(data, limit: limit, offset: offset)
     }
 
-    /// Every page of the fleet, in order, one request per page (see `ESIMPages`).
+    /// Returns a sequence of every page of the fleet, in order, one request per page (see `ESIMPages`).
     public func allESIMPages(status: ESIMStatus? = nil, pageSize: Int = 200, lane: RequestLane = .background) -> ESIMPages {
         ESIMPages(client: self, status: status, pageSize: pageSize, lane: lane)
     }

@@ -67,7 +67,7 @@ public final class CitrusClient: Sendable, CustomStringConvertible, CustomReflec
         Mirror(self, children: ["configuration": configuration])
     }
 
-    /// The request budget's state, for display.
+    /// Returns the request budget's state for display.
     public func budgetState() async -> BudgetState {
         await budget.state()
     }
@@ -174,7 +174,7 @@ public final class CitrusClient: Sendable, CustomStringConvertible, CustomReflec
 
     // MARK: Mutations and audit
 
-    /// What a mutating call records in the audit.
+    /// The fields a mutating call writes into its audit records.
     struct AuditContext: Sendable {
         var action: AuditRecord.Action
         var iccid: String?

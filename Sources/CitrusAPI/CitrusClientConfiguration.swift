@@ -1,6 +1,6 @@
 import Foundation
 
-/// Which queue of the request budget a call waits in. Interactive requests
+/// The queue of the request budget that a call waits in. Interactive requests
 /// (an operator's action, the open detail view) go before background ones
 /// (fleet sweeps, the reseller balance).
 public enum RequestLane: Sendable, Hashable {

@@ -5,7 +5,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Why the API key or the base URL was rejected. Messages name the path, the
+/// The reason the API key or the base URL was rejected. Messages name the path, the
 /// variable or the URL, and the fix; they never contain the key.
 public struct CredentialsError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
@@ -64,7 +64,7 @@ public enum CitrusCredentials {
             throw CredentialsError("Cannot read the API key file \(path): \(reason). Create it with the key on one line and run chmod 600 \(path).")
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw CredentialsError("The API key file \(path) is not a regular file. Point --api-key-file at a file that holds the key.")
+            throw CredentialsError("The API key file \(path) is not a regular file. Point --api-key-file at a file that contains only the key.")
         }
         let permissions = info.st_mode & 0o777
         guard permissions & 0o077 == 0 else {

@@ -156,8 +156,8 @@ extension CitrusError {
     }
 
     /// Whether a mutating request that failed this way may still have been
-    /// applied: it was sent and no usable answer came back, or the answer was a
-    /// 5xx without a Citrus error code (a proxy may have lost the real answer).
+    /// applied: it was sent and no usable response came back, or the response was
+    /// a 5xx without a Citrus error code (a proxy may have lost the real response).
     public var mayHaveBeenApplied: Bool {
         switch self {
         case .transport(_, let delivery, _):

@@ -17,7 +17,7 @@ public enum CitrusLogLevel: Int, Sendable, Hashable, Comparable, CustomStringCon
     }
 }
 
-/// Where the client writes its log lines: retries with the endpoint and the
+/// The destination of the client's log lines: retries with the endpoint and the
 /// error, 429 pauses, unknown fund outcomes. The client removes the API key
 /// from every message before it gets here.
 public protocol CitrusLogSink: Sendable {

@@ -1,8 +1,8 @@
 /// Every page of `GET /esim/list`, fetched one request at a time as the
 /// sequence is iterated.
 ///
-/// The sequence ends after the page that reaches `total`; when the server
-/// sends no `total` (or a bare array), after the first short or empty page.
+/// The sequence ends after the page that reaches `total`. When the server
+/// sends no `total` (or a bare array), it ends after the first short or empty page.
 /// A server that ignores `limit` and returns more than a page is taken to have
 /// sent everything. A server that ignores `offset` (the same page twice) ends
 /// the sequence with a `CitrusError.decoding` on `offset`.

@@ -30,7 +30,7 @@ enum ErrorEnvelope {
         }
     }
 
-    /// The longest piece of an error body kept as the message, in characters.
+    /// The maximum length of an error body kept as the message, in characters.
     static let maximumMessageLength = 200
 
     static func error(status: Int, body: Data, retryAfterHeader: String?, endpoint: String, now: Date = Date()) -> CitrusError {

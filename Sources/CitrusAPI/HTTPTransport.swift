@@ -4,7 +4,7 @@ import FoundationNetworking
 #endif
 
 /// Sends one HTTP request and maps every failure below HTTP to a
-/// `CitrusError.transport` that says whether the request may have been sent.
+/// `CitrusError.transport` that states whether the request may have been sent.
 ///
 /// Facts about FoundationNetworking on Linux (libcurl 7.88, Swift 6.3), checked
 /// against sockets on 127.0.0.1 and covered by `TransportFailureTests`:
@@ -113,7 +113,7 @@ struct HTTPTransport: Sendable {
         }
     }
 
-    /// Whether a request that failed with `error` may have reached the server.
+    /// Returns whether a request that failed with `error` may have reached the server.
     /// Only failures that happen before any byte of the request is written are
     /// `.notSent`: no connection (refused, unreachable), no DNS answer, or a
     /// failed TLS handshake. Everything else, including unrecognised errors, is
@@ -135,14 +135,14 @@ struct HTTPTransport: Sendable {
     /// FoundationNetworking reports libcurl's TLS errors as `URLError.unknown`
     /// with libcurl's message. libcurl 7.88 words handshake failures as
     /// "SSL_connect: …" and verification failures as "SSL certificate problem: …";
-    /// errors while reading or writing say "SSL_read" or "SSL_write".
+    /// errors while reading or writing contain "SSL_read" or "SSL_write".
     /// NOTE: this matches libcurl's wording, so another libcurl may need new
     /// patterns; an unmatched message stays `.maybeSent`, the safe side.
     static func isTLSHandshakeFailure(_ message: String) -> Bool {
         message.contains("SSL_connect:") || message.hasPrefix("SSL certificate problem")
     }
 
-    /// A short description: the curl message when present, else the code.
+    /// Describes `error` with libcurl's message when present, else with its code.
     static func describe(_ error: URLError) -> String {
         let text = error.localizedDescription
         if text.contains("The operation could not be completed") {

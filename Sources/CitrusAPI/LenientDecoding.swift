@@ -7,7 +7,7 @@ extension KeyedDecodingContainer {
     /// a corrupt response, and it would overflow `Money`'s `Int64` cents.
     static var maximumDecodedDollars: Decimal { Decimal(1_000_000_000_000) }
 
-    /// A decimal number sent as a JSON number or a numeric string.
+    /// Decodes a decimal number sent as a JSON number or a numeric string.
     func decodeLenientDecimalIfPresent(forKey key: Key) throws -> Decimal? {
         guard contains(key), try !decodeNil(forKey: key) else { return nil }
         if let number = try? decode(Decimal.self, forKey: key) {
@@ -31,12 +31,12 @@ extension KeyedDecodingContainer {
         return number
     }
 
-    /// A dollar amount rounded down to the cent, as Citrus displays wallets.
+    /// Decodes a dollar amount rounded down to the cent, as Citrus displays wallets.
     func decodeMoneyIfPresent(forKey key: Key) throws -> Money? {
         try decodeLenientDecimalIfPresent(forKey: key).map(Money.init(roundingDown:))
     }
 
-    /// A dollar amount that must be present.
+    /// Decodes a dollar amount that must be present.
     func decodeMoney(forKey key: Key) throws -> Money {
         guard let money = try decodeMoneyIfPresent(forKey: key) else {
             throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "missing amount"))
@@ -44,7 +44,7 @@ extension KeyedDecodingContainer {
         return money
     }
 
-    /// An integer sent as a JSON number or a numeric string.
+    /// Decodes an integer sent as a JSON number or a numeric string.
     func decodeLenientIntIfPresent(forKey key: Key) throws -> Int? {
         guard contains(key), try !decodeNil(forKey: key) else { return nil }
         if let value = try? decode(Int.self, forKey: key) { return value }
@@ -54,7 +54,7 @@ extension KeyedDecodingContainer {
         throw DecodingError.typeMismatch(Int.self, .init(codingPath: codingPath + [key], debugDescription: "expected an integer"))
     }
 
-    /// A boolean sent as `true`/`false`, `0`/`1` or `"true"`/`"false"`.
+    /// Decodes a boolean sent as `true`/`false`, `0`/`1` or `"true"`/`"false"`.
     func decodeLenientBoolIfPresent(forKey key: Key) throws -> Bool? {
         guard contains(key), try !decodeNil(forKey: key) else { return nil }
         if let value = try? decode(Bool.self, forKey: key) { return value }
@@ -69,7 +69,7 @@ extension KeyedDecodingContainer {
         throw DecodingError.typeMismatch(Bool.self, .init(codingPath: codingPath + [key], debugDescription: "expected a boolean"))
     }
 
-    /// An ISO-8601 timestamp, with or without fractional seconds.
+    /// Decodes an ISO-8601 timestamp, with or without fractional seconds.
     func decodeDateIfPresent(forKey key: Key) throws -> Date? {
         try decodeIfPresent(CitrusDate.self, forKey: key)?.date
     }

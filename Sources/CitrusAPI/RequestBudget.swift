@@ -51,7 +51,7 @@ public actor RequestBudget {
 
     /// The first pause after a 429 without `Retry-After`, in seconds.
     public static let initialRateLimitBackoff: Double = 2
-    /// The longest pause after a 429 without `Retry-After`, in seconds.
+    /// The maximum pause after a 429 without `Retry-After`, in seconds.
     public static let maximumRateLimitBackoff: Double = 60
 
     public nonisolated let requestsPerMinute: Int
@@ -69,7 +69,7 @@ public actor RequestBudget {
     /// Creates a budget of `requestsPerMinute` (at least 1).
     ///
     /// - Parameters:
-    ///   - burstSeconds: the bucket holds this many seconds of refill, so a burst
+    ///   - burstSeconds: the bucket contains this many seconds of refill, so a burst
     ///     after a quiet spell stays far below the per-minute budget.
     ///   - interactiveReserve: requests that background traffic leaves untouched.
     public init(requestsPerMinute: Int = 60, burstSeconds: Double = 5, interactiveReserve: Int = 1,
@@ -125,7 +125,7 @@ public actor RequestBudget {
         nextBackoff = Self.initialRateLimitBackoff
     }
 
-    /// The state for display.
+    /// Returns the state for display.
     public func state() -> BudgetState {
         let now = clock.now()
         bucket.advance(to: now)

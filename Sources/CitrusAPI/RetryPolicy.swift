@@ -16,7 +16,7 @@ public struct RetryPolicy: Sendable, Hashable {
     public var maximumMutationAttempts: Int
     /// The delay before the first retry, in seconds.
     public var baseDelay: Double
-    /// The longest delay between two attempts, in seconds.
+    /// The maximum delay between two attempts, in seconds.
     public var maximumDelay: Double
 
     public init(maximumGETAttempts: Int = 4, maximumMutationAttempts: Int = 3, baseDelay: Double = 0.5, maximumDelay: Double = 8) {
@@ -30,7 +30,7 @@ public struct RetryPolicy: Sendable, Hashable {
     /// Never retries; each call makes one attempt.
     public static let none = RetryPolicy(maximumGETAttempts: 1, maximumMutationAttempts: 1)
 
-    /// What to do after a failed attempt.
+    /// The action after a failed attempt.
     public enum Decision: Sendable, Hashable {
         /// Try again after this many seconds.
         case retry(after: Double)

@@ -3,7 +3,7 @@
 ///
 /// The bucket refills at `requestsPerMinute / 60` tokens per second up to
 /// `capacity`, which smooths bursts. The grant log makes the budget a hard
-/// limit: no 60-second window ever holds more than `requestsPerMinute`
+/// limit: no 60-second window ever contains more than `requestsPerMinute`
 /// grants, even right after a full bucket was spent.
 struct TokenBucket: Sendable {
     /// Length of the window that `requestsPerMinute` applies to, in seconds.
@@ -32,7 +32,7 @@ struct TokenBucket: Sendable {
 
     private var refillPerSecond: Double { Double(requestsPerMinute) / Self.windowLength }
 
-    /// Refills tokens for the time since the last call and forgets grants that
+    /// Refills tokens for the time since the last call and drops grants that
     /// left the window.
     mutating func advance(to now: Double) {
         if now > lastRefill {

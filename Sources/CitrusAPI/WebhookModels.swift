@@ -86,7 +86,7 @@ public struct WebhookTestResult: Sendable, Hashable {
     public var webhook: Webhook?
     /// Whether the test delivery succeeded, when reported.
     public var delivered: Bool?
-    /// The HTTP status the receiver answered, when reported.
+    /// The HTTP status of the receiver's response, when reported.
     public var responseStatus: Int?
 
     public init(webhook: Webhook? = nil, delivered: Bool? = nil, responseStatus: Int? = nil) {

@@ -16,7 +16,7 @@ struct PagingTests {
         return components.queryItems?.first { $0.name == name }?.value.flatMap { Int($0) }
     }
 
-    /// Serves `count` SIMs, sliced by the request's limit and offset unless told to ignore them.
+    /// Serves `count` SIMs, sliced by the request's limit and offset unless `ignoreLimit` or `ignoreOffset` is set.
     private static func fleetServer(count: Int, shape: @escaping @Sendable (_ items: String, _ total: Int) -> String,
                                     ignoreOffset: Bool = false, ignoreLimit: Bool = false) throws -> ScriptedHTTPServer {
         try ScriptedHTTPServer { request in

@@ -42,7 +42,7 @@ struct RequestBudgetTests {
         #expect(await eventually { granted.count == 1 })
         #expect(granted.all == ["i0"])
 
-        // One token is the interactive reserve, so background waits until the bucket holds two.
+        // One token is the interactive reserve, so background waits until the bucket contains two.
         clock.advance(by: 1)
         try await Task.sleep(for: .milliseconds(50))
         #expect(granted.count == 1)

@@ -22,7 +22,7 @@ final class ScriptedHTTPServer: @unchecked Sendable {
         case respond(status: Int, headers: [String: String] = [:], body: String = "")
         /// Reads the request, then closes with TCP RST.
         case reset
-        /// Reads the request and holds the connection open for this long.
+        /// Reads the request and keeps the connection open for this long.
         case hang(seconds: Double)
         /// Reads the request and closes without a reply.
         case close

@@ -67,7 +67,8 @@ struct SimulatorEndpointTests {
         #expect(result.funded == .dollars(20))
         // The wallet reads rounded down: $20 may show $19.99.
         let wallet = try #require(result.walletBalance)
-        #expect(wallet >= Money(cents: 1999) && wallet <= .dollars(20))
+        #expect(wallet >= Money(cents: 1999))
+        #expect(wallet <= .dollars(20))
 
         // A SIM reads active once its user installed the profile.
         try await harness.control("POST", "_sim/esims/\(esim.iccid)/activate")

@@ -65,7 +65,7 @@ final class SimulatorHarness: Sendable {
         try await control("POST", "_sim/balance", body: #"{"balance_usd":\#(money.plainDecimalString)}"#)
     }
 
-    /// Every fund the simulator applied, from its exact ledger.
+    /// Reads every fund the simulator applied from its exact ledger, oldest first.
     func ledgerFunds() async throws -> [LedgerFund] {
         let data = try await control("GET", "_sim/state")
         return try JSONDecoder().decode(Ledger.self, from: data).funds

@@ -79,7 +79,7 @@ final class RecordingLogSink: CitrusLogSink, @unchecked Sendable {
     }
 }
 
-/// Polls `condition` until it holds or `timeout` seconds pass; returns whether it held.
+/// Polls `condition` until it is true or `timeout` seconds pass, and returns its last value.
 func eventually(timeout: Double = 10, _ condition: () async -> Bool) async -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {

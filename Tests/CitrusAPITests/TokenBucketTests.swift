@@ -20,7 +20,7 @@ struct TokenBucketTests {
         return grants
     }
 
-    /// The most grants in any half-open window of `length` seconds.
+    /// Returns the maximum count of grants in any half-open window of `length` seconds.
     private func busiestWindow(_ grants: [Double], length: Double) -> Int {
         var busiest = 0
         var start = 0

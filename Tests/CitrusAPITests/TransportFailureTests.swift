@@ -24,7 +24,7 @@ struct TransportFailureTests {
         return CitrusClient(configuration: configuration, audit: sink, logger: logger)
     }
 
-    /// Answers GETs of the SIM and the balance, so an unknown fund can be read back.
+    /// Returns the SIM or the reseller balance for GETs, so an unknown fund can be read back.
     static func readBack(_ request: ScriptedHTTPServer.Request) -> ScriptedHTTPServer.Reply {
         if request.target.contains("/wallet/balance") {
             return .json(200, Fixtures.balance)
@@ -96,7 +96,7 @@ struct TransportFailureTests {
         #expect(error?.delivery == .maybeSent)
         #expect(logger.lines.all.filter { $0.contains("Retrying GET /wallet/balance") }.count == 3)
         // A GET may die on a pooled connection the server already reset, before the server
-        // reads it, so the server sees between one and four of the four attempts.
+        // reads it, so the server receives between one and four of the four attempts.
         #expect((1...4).contains(failing.requests.count))
     }
 
