@@ -144,8 +144,10 @@ struct WebhookRegistry {
             hooks[index].consecutiveFailures = 0
             return false
         }
+        // Attempts still in flight when the webhook was disabled do not count.
+        guard hooks[index].enabled else { return false }
         hooks[index].consecutiveFailures += 1
-        if hooks[index].consecutiveFailures >= Self.failuresBeforeDisable && hooks[index].enabled {
+        if hooks[index].consecutiveFailures >= Self.failuresBeforeDisable {
             hooks[index].enabled = false
             hooks[index].disabledReason = "Disabled after \(Self.failuresBeforeDisable) consecutive failed deliveries."
         }
