@@ -117,7 +117,7 @@ enum ControlRoutes {
         return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: writer.bytes)
     }
 
-    /// A Double as JSON: whole numbers without a fraction.
+    /// Formats a Double as JSON, writing whole numbers without a fraction.
     static func numberText(_ value: Double) -> String {
         if value == value.rounded() && abs(value) < 1e15 { return String(Int64(value)) }
         return String(value)

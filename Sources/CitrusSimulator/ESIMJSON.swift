@@ -63,7 +63,7 @@ extension ResellerAccount {
         writer.endObject()
     }
 
-    /// The wallet as the API reports it. Without a reporting delay this is the
+    /// Returns the wallet as the API reports it. Without a reporting delay this is the
     /// exact wallet. With one, usage of the last `delay` minutes is not deducted
     /// yet (funds are), so the real wallet can be lower than the reading, as at
     /// Citrus. A SIM whose wallet was emptied by defund or terminate reads $0.
@@ -74,15 +74,15 @@ extension ResellerAccount {
         return exact.walletMicros + max(0, unreported)
     }
 
-    /// Lifetime usage as the API reports it: as of `now` minus the reporting delay.
+    /// Returns lifetime usage as the API reports it: as of `now` minus the reporting delay.
     mutating func reportedCharged(_ index: Int, exact: WalletReading, now: Int64) -> Int64 {
         guard reportingDelayMillis > 0 else { return exact.chargedMicros }
         return laggedCharged(index, at: now - reportingDelayMillis)
     }
 
-    /// The SIM's lifetime usage at an earlier `time`, evaluated again from the
-    /// last state change at or before it (usage is deterministic, so this repeats
-    /// the exact figures).
+    /// Evaluates the SIM's lifetime usage at an earlier `time` again, from the
+    /// last state change at or before it. Usage is deterministic, so this repeats
+    /// the exact figures.
     ///
     /// The copy used is advanced and stored back, so later readings start from
     /// there; times only grow, and the next copy starts after `time`.

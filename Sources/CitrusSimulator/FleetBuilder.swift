@@ -43,8 +43,8 @@ enum FleetBuilder {
 
     // MARK: Group trips
 
-    /// One group trip: "Anna Schmidt - Berlin Trip", references EMP-001…, most
-    /// activated, a few installing during the first simulated hours, one never.
+    /// Adds one group trip: "Anna Schmidt - Berlin Trip", references EMP-001…,
+    /// most activated, a few installing during the first simulated hours, one never.
     private static func addGroupTrip(_ account: inout ResellerAccount, count: Int, city: String, countryISO2: String, now: Int64, random: inout SeededGenerator, referenceOffset: Int = 0) {
         guard count > 0 else { return }
         let country = RatesTable.index(iso2: countryISO2) ?? RatesTable.germany
@@ -96,8 +96,8 @@ enum FleetBuilder {
         var activationMinutes: Int64?
     }
 
-    /// The demo's dozen: $30–$50 wallets, three pending (one installs after 90
-    /// simulated minutes), four near $5, exactly one depleted at $0.
+    /// Adds the demo's dozen travelers: $30–$50 funds, three pending (one installs
+    /// after 90 simulated minutes), four near $5, and exactly one depleted at $0.
     private static func addDemoPayAsYouGo(_ account: inout ResellerAccount, now: Int64) {
         let plans = [
             TravelerPlan(label: "PAYG - Maria Lopez", profile: .traveler, countries: ["ES", "PT"], fundedCents: 5_000, walletCents: 4_210, activationMinutes: -3_000),
@@ -181,7 +181,7 @@ enum FleetBuilder {
     private static let firstNames = ["Anna", "Lukas", "Mia", "Jonas", "Lea", "Felix", "Emma", "Paul", "Hannah", "Leon", "Sofia", "Noah", "Clara", "Elias", "Lina", "Ben", "Marie", "Finn", "Laura", "David", "Sarah", "Tom", "Julia", "Max", "Nora", "Jan", "Ida", "Erik", "Greta", "Oskar"]
     private static let lastNames = ["Schmidt", "Müller", "Weber", "Fischer", "Becker", "Wagner", "Hoffmann", "Schulz", "Koch", "Richter", "Klein", "Wolf", "Neumann", "Schwarz", "Braun", "Zimmermann", "Krüger", "Hartmann", "Lange", "Werner"]
 
-    /// A traveler's name: "Anna Schmidt" first, then seeded combinations.
+    /// Picks a traveler's name: "Anna Schmidt" first, then seeded combinations.
     private static func travelerName(_ number: Int, random: inout SeededGenerator) -> String {
         if number == 1 { return "Anna Schmidt" }
         let first = firstNames[(number - 1) % firstNames.count]

@@ -3,14 +3,14 @@
 enum ICCID {
     static let prefix = "8944501"
 
-    /// The ICCID for a serial number below 10^11.
+    /// Makes the ICCID of a serial number below 10^11.
     static func make(serial: UInt64) -> String {
         let serialText = String(serial % 100_000_000_000)
         let body = prefix + String(repeating: "0", count: 11 - serialText.count) + serialText
         return body + String(luhnCheckDigit(body))
     }
 
-    /// The Luhn digit that makes `digits` + digit pass the Luhn check.
+    /// Computes the Luhn digit that makes `digits` followed by it pass the Luhn check.
     static func luhnCheckDigit(_ digits: String) -> Int {
         var sum = 0
         for (index, character) in digits.reversed().enumerated() {
@@ -24,7 +24,7 @@ enum ICCID {
         return (10 - sum % 10) % 10
     }
 
-    /// Whether `text` is all digits and passes the Luhn check.
+    /// Checks that `text` is all digits and passes the Luhn check.
     static func isValid(_ text: String) -> Bool {
         guard text.count >= 2, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
         return luhnCheckDigit(String(text.dropLast())) == Int(text.last!.asciiValue! - 48)

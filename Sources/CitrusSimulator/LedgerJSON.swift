@@ -102,6 +102,7 @@ enum LedgerJSON {
         writer.string(esim.euiccState(at: now).rawValue)
         writer.key("group_id")
         writer.string(esim.groupID)
+
         writeMoney("wallet", reading.walletMicros, into: &writer)
         writeMoney("charged", reading.chargedMicros, into: &writer)
         writeMoney("forfeited", esim.forfeitedMicros, into: &writer)
@@ -109,6 +110,7 @@ enum LedgerJSON {
         writer.integer(reading.usedBytes)
         writer.key("data_cut_off")
         writer.bool(esim.dataCutOff)
+
         writer.key("throttle_speed")
         writer.string(esim.throttle.rawValue)
         writer.key("profile")
@@ -119,6 +121,7 @@ enum LedgerJSON {
         writer.string(country.networks[bucket.networkIndex].operatorName)
         writer.key("per_gb_usd")
         writer.microDollarsRoundedDown(bucket.perGBMicros)
+
         writer.key("pending_defund")
         if let defund = esim.pendingDefund {
             writer.beginObject()

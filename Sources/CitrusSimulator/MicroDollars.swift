@@ -13,7 +13,7 @@ enum MicroDollars {
         micros >= 0 ? micros / perCent : -((-micros + perCent - 1) / perCent)
     }
 
-    /// The exact amount as a decimal string with six places, such as `19.999800`.
+    /// Formats the exact amount with six decimal places, such as `19.999800`.
     static func decimalString(_ micros: Int64) -> String {
         let negative = micros < 0
         let magnitude = micros.magnitude
@@ -22,7 +22,7 @@ enum MicroDollars {
         return (negative ? "-" : "") + String(magnitude / UInt64(perDollar)) + "." + padded
     }
 
-    /// The amount as `$12.34`, rounded down to the cent, for messages.
+    /// Formats the amount as `$12.34`, rounded down to the cent, for messages.
     static func display(_ micros: Int64) -> String {
         let cents = centsRoundedDown(micros)
         let fraction = cents.magnitude % 100

@@ -43,7 +43,7 @@ enum PNGEncoder {
         png += bigEndian(crc32(typeBytes + data))
     }
 
-    /// A zlib stream (RFC 1950) of stored deflate blocks (RFC 1951 §3.2.4).
+    /// Wraps `data` in a zlib stream (RFC 1950) of stored deflate blocks (RFC 1951 §3.2.4).
     static func zlibStored(_ data: [UInt8]) -> [UInt8] {
         var stream: [UInt8] = [0x78, 0x01]
         var offset = 0

@@ -9,7 +9,7 @@ struct QRCode {
     private(set) var modules: [Bool]
     private var isFunction: [Bool]
 
-    /// Whether the module in column `x`, row `y` is dark.
+    /// Returns whether the module in column `x`, row `y` is dark.
     func isDark(_ x: Int, _ y: Int) -> Bool {
         modules[y * size + x]
     }
@@ -30,7 +30,7 @@ struct QRCode {
         return entry.total - entry.eccPerBlock * entry.blocks
     }
 
-    /// Encodes `bytes` in the smallest version that holds them, or returns nil when they do not fit.
+    /// Encodes `bytes` in the smallest version they fit in, or returns nil when none is large enough.
     init?(bytes: [UInt8]) {
         var chosen: Int?
         for version in 1...Self.maximumVersion {
@@ -160,7 +160,7 @@ struct QRCode {
         drawVersionBits()
     }
 
-    /// A finder pattern with its light separator, clipped at the symbol's edge.
+    /// Draws a finder pattern with its light separator, clipped at the symbol's edge.
     private mutating func drawFinder(centerX: Int, centerY: Int) {
         for dy in -4...4 {
             for dx in -4...4 {
@@ -181,7 +181,7 @@ struct QRCode {
         }
     }
 
-    /// The 15-bit format information (level M = 00, mask) with its BCH code, twice.
+    /// Draws the 15-bit format information (level M = 00, mask) with its BCH code, twice.
     private mutating func drawFormatBits(mask: Int) {
         var updates: [(Int, Int, Bool)] = []
         Self.writeFormatBits(mask: mask, size: size) { x, y, dark in updates.append((x, y, dark)) }
@@ -207,7 +207,7 @@ struct QRCode {
         set(8, size - 8, true)
     }
 
-    /// The 18-bit version information of versions 7 and up, twice.
+    /// Draws the 18-bit version information of versions 7 and up, twice.
     private mutating func drawVersionBits() {
         guard version >= 7 else { return }
         var remainder = version
@@ -254,7 +254,7 @@ struct QRCode {
         }
     }
 
-    /// The eight mask patterns per symbol size, row-major, computed once.
+    /// The eight mask patterns of each symbol size, row-major, computed once.
     private static let maskPatterns: [[[Bool]]] = (1...maximumVersion).map { version in
         let size = version * 4 + 17
         return (0..<8).map { mask in
@@ -279,7 +279,7 @@ struct QRCode {
         maskPatterns[(size - 17) / 4 - 1][mask]
     }
 
-    /// The mask penalty of ISO/IEC 18004 §7.8.3: runs of five or more, 2×2
+    /// Scores the mask penalty of ISO/IEC 18004 §7.8.3: runs of five or more, 2×2
     /// blocks, finder-like 1:1:3:1:1 sequences with four light modules on one
     /// side (the symbol's surroundings count as light), and dark/light imbalance.
     private static func penaltyScore(_ modules: [Bool], size n: Int) -> Int {
@@ -342,7 +342,7 @@ enum ReedSolomon {
         return UInt8(result)
     }
 
-    /// The coefficients (highest power first, leading 1 omitted) of
+    /// Computes the coefficients (highest power first, leading 1 omitted) of
     /// (x − α^0)(x − α^1)…(x − α^(degree−1)).
     static func generator(degree: Int) -> [UInt8] {
         var coefficients = [UInt8](repeating: 0, count: degree)
@@ -358,7 +358,7 @@ enum ReedSolomon {
         return coefficients
     }
 
-    /// The ECC codewords: the remainder of data × x^degree divided by the generator.
+    /// Computes the ECC codewords: the remainder of data × x^degree divided by the generator.
     static func remainder(_ data: [UInt8], divisor: [UInt8]) -> [UInt8] {
         var result = [UInt8](repeating: 0, count: divisor.count)
         for byte in data {

@@ -5,7 +5,7 @@ enum QRCodeImage {
     /// Pixels per module. Small on purpose: list pages carry up to 200 codes,
     /// so each is about 1.4 KB of base64; viewers scale the image up.
     static let modulePixels = 2
-    /// The light border around the code, in modules (the standard asks for 4).
+    /// The light border around the code, in modules (the standard requires 4).
     static let quietZoneModules = 4
 
     static func dataURL(for text: String) -> String {

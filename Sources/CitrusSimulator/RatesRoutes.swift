@@ -50,12 +50,14 @@ enum RatesRoutes {
         writer.string(country.flag)
         writer.key("continent")
         writer.string(country.continent)
+
         writer.key("has_data")
         writer.bool(!country.networks.isEmpty)
         writer.key("cheapest_per_gb_usd")
         writer.microDollarsRoundedDown(cheapest.perGBMicros)
         writer.key("cheapest_operator")
         writer.string(cheapest.operatorName)
+
         writer.key("networks")
         writer.beginArray()
         for network in country.networks {
@@ -72,7 +74,7 @@ enum RatesRoutes {
         writer.endObject()
     }
 
-    /// The price of one megabyte (10^6 bytes) in dollars, exact: micro-dollars per GB × 10^-9.
+    /// Formats the exact price of one megabyte (10^6 bytes) in dollars: micro-dollars per GB × 10^-9.
     private static func perMegabyteText(_ perGBMicros: Int64) -> String {
         let whole = perGBMicros / 1_000_000_000
         var fraction = String(perGBMicros % 1_000_000_000)

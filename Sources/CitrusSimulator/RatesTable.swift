@@ -96,7 +96,7 @@ enum RatesTable {
 
     static let germany = index(iso2: "DE")!
 
-    /// The index of a country by ISO2 code, or nil.
+    /// Finds a country's index by ISO2 code.
     static func index(iso2: String) -> Int? {
         countries.firstIndex(where: { $0.iso2 == iso2 })
     }

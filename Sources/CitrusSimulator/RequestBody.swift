@@ -3,7 +3,7 @@ import CitrusAPI
 /// Reads and validates JSON request bodies; every failure is 400 `VALIDATION_ERROR`
 /// naming the field and the fix.
 enum RequestBody {
-    /// The body as a JSON object; an empty body counts as `{}`.
+    /// Parses the body as a JSON object. An empty body counts as `{}`.
     static func object(_ request: HTTPRequest) throws(APIError) -> JSONValue {
         let isBlank = request.body.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
         if isBlank { return .object([]) }
@@ -19,7 +19,7 @@ enum RequestBody {
         return value
     }
 
-    /// A string field that may be absent or null.
+    /// Reads a string field that may be absent or null.
     static func optionalString(_ body: JSONValue, _ name: String, maximumLength: Int) throws(APIError) -> String? {
         guard let value = body[name] else { return nil }
         switch value {
@@ -35,7 +35,7 @@ enum RequestBody {
         }
     }
 
-    /// A required string field.
+    /// Reads a required string field.
     static func requiredString(_ body: JSONValue, _ name: String) throws(APIError) -> String {
         guard let value = body[name] else { throw .validation("Field \(name) is missing.") }
         guard case .string(let text) = value else {
@@ -44,8 +44,8 @@ enum RequestBody {
         return text
     }
 
-    /// The fund `amount`: a JSON number of USD from 0.01 to 10000 with at most
-    /// two decimals (checked on the exact decimal text, never through `Double`).
+    /// Reads the fund `amount`: a JSON number of USD from 0.01 to 10000 with at
+    /// most two decimals, checked on the exact decimal text, never through `Double`.
     static func fundAmountCents(_ body: JSONValue) throws(APIError) -> Int64 {
         guard let value = body["amount"] else {
             throw .validation("Field amount is missing. Send the amount in USD as a number, such as {\"amount\": 20}.")
@@ -62,8 +62,8 @@ enum RequestBody {
         return cents
     }
 
-    /// The exact value of a JSON number in cents, or nil when it is not a whole
-    /// number of cents or does not fit. Handles fractions and exponents.
+    /// Converts a JSON number to exact cents, handling fractions and exponents.
+    /// Returns nil when it is not a whole number of cents or does not fit.
     static func exactCents(_ text: String) -> Int64? {
         var characters = Substring(text)
         var negative = false
@@ -96,7 +96,7 @@ enum RequestBody {
         return negative ? -cents : cents
     }
 
-    /// The throttle `speed`: one of the speeds Citrus accepts.
+    /// Reads the throttle `speed`, one of the speeds Citrus accepts.
     static func throttleSpeed(_ body: JSONValue) throws(APIError) -> ThrottleSpeed {
         let allowed = ThrottleSpeed.allCases.map(\.rawValue).joined(separator: ", ")
         guard let value = body["speed"] else {

@@ -99,7 +99,7 @@ extension ResellerAccount {
         return index
     }
 
-    /// The checks shared by fund and defund, in Citrus's order.
+    /// Runs the checks shared by fund and defund, in Citrus's order.
     private func checkWalletAction(_ index: Int, action: String, now: Int64) throws(APIError) {
         let esim = esims[index]
         if esim.isTerminated { throw .terminated(iccid: esim.iccid, action: action) }

@@ -5,7 +5,7 @@ struct FundRecord {
     var at: Int64
     var iccid: String
     var amountCents: Int64
-    /// What reached the wallet: the amount rounded down to the wallet credit unit.
+    /// The amount that reached the wallet: the fund rounded down to the wallet credit unit.
     var creditedMicros: Int64
 }
 
@@ -106,7 +106,7 @@ struct ResellerAccount {
     /// The SM-DP+ address in LPA strings; `.test` is reserved, so it never resolves.
     static let smdpAddress = "smdp.citrus-sim.test"
 
-    /// A matching ID such as `K2J7-9QXM-4TZP-8WRL` (no 0/O or 1/I, which read alike).
+    /// Makes a matching ID such as `K2J7-9QXM-4TZP-8WRL`, without 0/O or 1/I, which look alike.
     static func matchingID(hash: UInt64) -> String {
         let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
         var text = ""

@@ -1,7 +1,7 @@
 /// Deterministic randomness. Every random choice of the simulator derives from
 /// the seed through these functions, so `--seed N` repeats the fleet and the usage.
 enum SeededHash {
-    /// The SplitMix64 finalizer: a fast, well-mixed 64-bit hash step.
+    /// Mixes 64 bits with the SplitMix64 finalizer, a fast, well-mixed hash step.
     static func mix(_ value: UInt64) -> UInt64 {
         var z = value &+ 0x9E37_79B9_7F4A_7C15
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -9,7 +9,7 @@ enum SeededHash {
         return z ^ (z >> 31)
     }
 
-    /// A hash of several values, order-sensitive.
+    /// Hashes several values, order-sensitive.
     static func hash(_ values: UInt64...) -> UInt64 {
         var state: UInt64 = 0x2545_F491_4F6C_DD1D
         for value in values {
@@ -18,7 +18,7 @@ enum SeededHash {
         return state
     }
 
-    /// A number in `0 ..< 1` from a hash, with 53 random bits.
+    /// Maps a hash to a number in `0 ..< 1` with 53 random bits.
     static func unit(_ hash: UInt64) -> Double {
         Double(hash >> 11) / Double(1 << 53)
     }

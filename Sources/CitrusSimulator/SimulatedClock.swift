@@ -25,7 +25,7 @@ struct SimulatedClock {
 
     static let monotonicNanos: @Sendable () -> UInt64 = { DispatchTime.now().uptimeNanoseconds }
 
-    /// The simulated time now, in milliseconds since 1970.
+    /// Returns the simulated time now, in milliseconds since 1970.
     func now() -> Int64 {
         let elapsedNanos = Double(realNanos() &- realBaseNanos)
         let simulatedElapsed = Int64((elapsedNanos / 1_000_000 * speed).rounded(.down))

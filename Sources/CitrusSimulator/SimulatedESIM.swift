@@ -32,7 +32,7 @@ struct PendingDefund {
 /// One SIM of the simulated account, with its exact wallet.
 ///
 /// Usage is evaluated lazily. `checkpoint` is the simulated time up to which
-/// the wallet is committed; it only moves to deterministic instants (hour
+/// the wallet is committed. It only moves to deterministic instants (hour
 /// boundaries, activation, depletion, and the SIM's own state changes), never
 /// to the moment a request happens to read the SIM. Reads compute the last
 /// partial piece without committing it, so how often a SIM is read never
@@ -117,7 +117,7 @@ struct SimulatedESIM {
         return .released
     }
 
-    /// Whether the wallet pays for data at `time`, given the state since the checkpoint.
+    /// Checks whether the wallet pays for data at `time`, given the state since the checkpoint.
     private func drains(at time: Int64) -> Bool {
         !isTerminated && !suspended && pendingDefund == nil && groupID == nil
             && !dataCutOff && walletMicros > 0 && isActivated(at: time)
@@ -132,8 +132,8 @@ struct SimulatedESIM {
 
     /// Evaluates usage up to `time` and returns the wallet then.
     ///
-    /// With `commitPartial`, the piece after the last boundary is committed too;
-    /// callers do that only right before changing the SIM's state at `time`, which
+    /// With `commitPartial`, the piece after the last boundary is committed too.
+    /// Callers do that only right before changing the SIM's state at `time`, which
     /// makes `time` a boundary of its own. `time` must not be before `checkpoint`.
     mutating func evaluate(at time: Int64, seed: UInt64, commitPartial: Bool, notices: inout [ESIMNotice]) -> WalletReading {
         notifyActivation(upTo: time, notices: &notices)
@@ -207,7 +207,7 @@ struct SimulatedESIM {
         notices.append(ESIMNotice(kind: .activated, at: activatedAt, walletMicros: walletMicros))
     }
 
-    /// The milliseconds of usage at `rate` after which the charge reaches `micros`.
+    /// Computes the milliseconds of usage at `rate` after which the charge reaches `micros`.
     /// Charges are floor(bytes × price / 10^9) with bytes = floor(rate × ms / 1000).
     private static func millis(toCharge micros: Int64, rate: Int64, perGBMicros: Int64) -> Int64 {
         guard rate > 0, perGBMicros > 0 else { return 0 }
@@ -229,7 +229,7 @@ struct UsageBucket {
         let hourOfDay = Int(((hourIndex % 24) + 24) % 24)
         bytesPerSecond = profile.bytesPerSecond(hash: hourHash, hourOfDay: hourOfDay)
 
-        // The SIM changes country and network at most once per simulated day.
+        // Country and network depend only on the simulated day, so they change at most at midnight UTC.
         let dayIndex = floorDivide(hourIndex, 24)
         let dayHash = SeededHash.hash(seed, serial, UInt64(bitPattern: dayIndex), 2)
         countryIndex = countries.isEmpty ? 0 : countries[Int(dayHash % UInt64(countries.count))]

@@ -44,7 +44,7 @@ public struct SimulatorOptions: Sendable {
     /// `NO_ESIMS_AVAILABLE`; nil for no limit.
     public var inventoryLimit: Int?
     /// The unit in which Citrus credits a fund to a wallet, in micro-dollars
-    /// (0.000001 USD); the credit is the fund rounded down to a whole unit.
+    /// (0.000001 USD). The credit is the fund rounded down to a whole unit.
     /// With the default of 900 ($0.0009), funding $20 credits $19.9998 and shows
     /// $19.99, while $9, $18 and $27 come out exact, as Citrus's wallets do.
     /// 1 credits funds exactly.
@@ -52,8 +52,8 @@ public struct SimulatorOptions: Sendable {
     /// The reseller balance below which `balance.low` fires once.
     public var resellerLowBalance: Money = .dollars(50)
     /// Mean simulated minutes from provisioning until the new eSIM's profile is
-    /// enabled on a device and the SIM turns active (each SIM gets a seeded time
-    /// between half and one and a half times this); nil leaves new SIMs pending
+    /// enabled on a device and the SIM turns active. Each SIM gets a seeded time
+    /// between half and one and a half times this. nil leaves new SIMs pending
     /// until `POST /_sim/esims/{iccid}/activate`.
     public var provisionedActivationMinutes: Double? = 30
     /// Real seconds before the first webhook retry; each further retry waits twice as long.
@@ -61,7 +61,7 @@ public struct SimulatorOptions: Sendable {
     /// Attempts per webhook delivery, the first included.
     public var webhookMaxAttempts: Int = 6
     /// Real seconds between background evaluations of the whole fleet, which
-    /// fire threshold events and webhooks even when nobody reads the SIMs.
+    /// fire threshold events and webhooks even when no request reads the SIMs.
     /// 0 turns the background evaluation off (events then fire when SIMs are read).
     public var backgroundTickSeconds: Double = 1
 

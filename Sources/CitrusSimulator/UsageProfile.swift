@@ -1,4 +1,4 @@
-/// How a simulated SIM uses data. Each simulated hour gets its own rate from a
+/// The way a simulated SIM uses data. Each simulated hour gets its own rate from a
 /// seeded hash, so usage is a pure function of the seed, the SIM and the hour.
 enum UsageProfile: String, Sendable, CaseIterable {
     /// A phone abroad: a few dollars per simulated hour by day, little at night.
@@ -11,8 +11,8 @@ enum UsageProfile: String, Sendable, CaseIterable {
     /// A device that is almost never online.
     case idle
 
-    /// The data rate for one simulated hour, in bytes per second, before the
-    /// throttle cap. `hash` is the seeded hash of (seed, SIM, hour).
+    /// Computes the data rate for one simulated hour, in bytes per second, before
+    /// the throttle cap. `hash` is the seeded hash of (seed, SIM, hour).
     ///
     /// NOTE: the night dip uses the UTC hour; the model has no time zones.
     func bytesPerSecond(hash: UInt64, hourOfDay: Int) -> Int64 {

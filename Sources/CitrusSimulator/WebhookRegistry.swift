@@ -112,7 +112,7 @@ struct WebhookRegistry {
         hooks.remove(at: index)
     }
 
-    /// The signed deliveries of `events` to every enabled webhook that wants them.
+    /// Builds the signed deliveries of `events` to every enabled webhook subscribed to them.
     func deliveries(for events: [SimulatorEvent]) -> [WebhookDeliveryJob] {
         guard !events.isEmpty, !hooks.isEmpty else { return [] }
         var jobs: [WebhookDeliveryJob] = []

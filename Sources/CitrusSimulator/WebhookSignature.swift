@@ -6,13 +6,13 @@ import Foundation
 /// SHA-256 (FIPS 180-4) and HMAC (RFC 2104) are written out because CryptoKit
 /// is not available on Linux and the package takes no dependencies.
 public enum WebhookSignature {
-    /// The signature of `body` under `secret` (the whole `whsec_…` string is the key).
+    /// Signs `body` with `secret`; the whole `whsec_…` string is the HMAC key.
     public static func sign(body: [UInt8], secret: String) -> String {
         hex(hmacSHA256(key: Array(secret.utf8), message: body))
     }
 
-    /// Whether `header` (with or without a `sha256=` prefix) is the signature of `body`.
-    /// Compares in constant time.
+    /// Checks whether `header` (with or without a `sha256=` prefix) is the signature
+    /// of `body`, comparing in constant time.
     public static func verify(header: String, body: [UInt8], secret: String) -> Bool {
         var received = header.trimmingCharacters(in: .whitespaces).lowercased()
         if received.hasPrefix("sha256=") { received.removeFirst(7) }
@@ -38,7 +38,7 @@ public enum WebhookSignature {
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
     ]
 
-    /// The 32-byte SHA-256 digest of `message`.
+    /// Computes the 32-byte SHA-256 digest of `message`.
     public static func sha256(_ message: [UInt8]) -> [UInt8] {
         var padded = message
         let bitLength = UInt64(message.count) &* 8
@@ -92,7 +92,7 @@ public enum WebhookSignature {
         return digest
     }
 
-    /// HMAC-SHA256 of `message` under `key` (RFC 2104, 64-byte blocks).
+    /// Computes HMAC-SHA256 of `message` under `key` (RFC 2104, 64-byte blocks).
     public static func hmacSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {
         var blockKey = key.count > 64 ? sha256(key) : key
         blockKey += [UInt8](repeating: 0, count: 64 - blockKey.count)
@@ -100,7 +100,7 @@ public enum WebhookSignature {
         return sha256(blockKey.map { $0 ^ 0x5c } + inner)
     }
 
-    /// Lowercase hexadecimal, as in the `X-Citrus-Signature` header.
+    /// Formats bytes as lowercase hexadecimal, as in the `X-Citrus-Signature` header.
     public static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []

@@ -81,7 +81,9 @@ struct ModelFleetTests {
         let harness = ModelHarness(fleet: .demo)
         for esim in Self.allSIMs(harness) {
             let iccid = esim["iccid"] as? String ?? ""
-            #expect(iccid.count == 19 && iccid.hasPrefix("89") && ICCID.isValid(iccid), "\(iccid)")
+            #expect(iccid.count == 19, "\(iccid)")
+            #expect(iccid.hasPrefix("89"), "\(iccid)")
+            #expect(ICCID.isValid(iccid), "\(iccid)")
         }
     }
 }

@@ -55,8 +55,8 @@ struct ModelHarness {
         var text: String { String(decoding: body, as: UTF8.self) }
         var errorCode: String? { json["error"] as? String }
 
-        /// The raw JSON text of the first member named `key`, such as `19.99` or
-        /// `"active"`; money checks compare this text, never a `Double`.
+        /// Returns the raw JSON text of the first member named `key`, such as `19.99`
+        /// or `"active"`. Money checks compare this text, never a `Double`.
         func raw(_ key: String) -> String? {
             ModelHarness.rawValue(of: key, in: text)
         }
@@ -94,7 +94,7 @@ struct ModelHarness {
         return iccid
     }
 
-    /// The ledger entry of one SIM from `/_sim/state`.
+    /// Reads the ledger entry of one SIM from `/_sim/state`.
     func ledger(_ iccid: String) -> [String: Any] {
         let state = send("GET", "/_sim/state", query: [("iccid", iccid)]).json
         return (state["esims"] as? [[String: Any]])?.first(where: { $0["iccid"] as? String == iccid }) ?? [:]
@@ -116,7 +116,7 @@ struct ModelHarness {
 }
 
 extension ModelHarness {
-    /// The raw text of the first `"key":` value in `json` (a number, literal or quoted string).
+    /// Finds the raw text of the first `"key":` value in `json` (a number, literal or quoted string).
     static func rawValue(of key: String, in json: String) -> String? {
         guard let range = json.range(of: "\"\(key)\":") else { return nil }
         var value = ""

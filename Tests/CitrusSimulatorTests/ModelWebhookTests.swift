@@ -31,7 +31,7 @@ final class WebhookListener: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// Polls until `condition` holds or `timeout` real seconds pass.
+    /// Polls until `condition` is true or `timeout` real seconds pass.
     func wait(timeout: Double = 20, until condition: ([HTTPRequest]) -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
