@@ -5,7 +5,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Why an append-only file (the audit log, the events file) could not be used.
+/// The failure to open or write an append-only file (the audit log, the events file).
 public struct AppendOnlyFileError: Error, Sendable, Hashable, CustomStringConvertible {
     public var path: String
     public var reason: String

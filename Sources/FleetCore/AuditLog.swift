@@ -6,7 +6,7 @@ import Foundation
 /// before the request goes out. The API key is never written: records from
 /// `CitrusClient` carry none, and their texts are redacted by the client.
 ///
-/// Pass `sink` as the `audit:` argument of `CitrusClient`. Each line holds
+/// Pass `sink` as the `audit:` argument of `CitrusClient`. Each line contains
 /// `time`, `request_id`, `action`, `iccid`, `amount` (dollars, as a decimal
 /// string), `outcome` (`sending`, `applied`, `failed`, `unknown`), and when
 /// they apply `attempt`, `error_code`, `http_status`, `reason` and `detail`:
@@ -15,7 +15,7 @@ import Foundation
 /// {"time":"2026-12-04T19:46:09Z","request_id":"…","action":"fund","iccid":"8910…","amount":"20.00","outcome":"sending","attempt":1}
 /// ```
 public final class AuditLog: Sendable {
-    /// Where the entries go.
+    /// The file the entries are appended to.
     public let url: URL
     private let file: AppendOnlyFile
 
@@ -41,7 +41,7 @@ public final class AuditLog: Sendable {
         file.append(Self.line(for: record))
     }
 
-    /// The JSON line of one record, without the newline.
+    /// Returns the JSON line of one record, without the newline.
     public static func line(for record: AuditRecord) -> String {
         var fields: [(String, JSONValue)] = [
             ("time", .string(timeFormatter(record.time))),
@@ -68,7 +68,7 @@ public final class AuditLog: Sendable {
 
     /// The audit log's default place: `$XDG_DATA_HOME/citrus-fleet/audit.jsonl`,
     /// or `~/.local/share/citrus-fleet/audit.jsonl` when the variable is unset
-    /// or not an absolute path (as the XDG Base Directory specification says).
+    /// or not an absolute path (per the XDG Base Directory specification).
     public static func defaultURL(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         FleetPaths.dataDirectory(environment: environment).appendingPathComponent("audit.jsonl")
     }

@@ -6,7 +6,7 @@ import Foundation
 /// equal to one already kept (same kind, time, ICCID and figures) is dropped,
 /// so applying the same batch twice logs it once. Safe to use from any thread.
 public final class EventLog: @unchecked Sendable {
-    /// The most events kept in memory; older ones are dropped first.
+    /// The maximum number of events kept in memory. Older ones are dropped first.
     public let capacity: Int
     /// The events file, when configured.
     public let fileURL: URL?
@@ -52,7 +52,7 @@ public final class EventLog: @unchecked Sendable {
         lock.withLock { Array(ring[start...] + ring[..<start]) }
     }
 
-    /// The newest `count` events, newest first.
+    /// Returns the newest `count` events, newest first.
     public func recent(_ count: Int) -> [FleetEvent] {
         Array(events.suffix(count).reversed())
     }

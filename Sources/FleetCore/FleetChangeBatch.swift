@@ -1,7 +1,7 @@
 import CitrusAPI
 import Foundation
 
-/// What changed in the fleet since the previous batch. The UI applies batches
+/// The changes in the fleet since the previous batch. The UI applies batches
 /// to its own fleet model, so a sweep never hands over the whole fleet per page.
 /// A `FleetStore` mirror applies them with `FleetStore.apply(_:)`.
 public struct FleetChangeBatch: Sendable {

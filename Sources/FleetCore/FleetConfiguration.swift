@@ -48,7 +48,7 @@ public struct FleetConfiguration: Sendable, Hashable {
     /// The file the settings were read from, when it existed.
     public var loadedFrom: URL?
 
-    /// The defaults, with paths resolved against `environment`.
+    /// Creates the defaults, with paths resolved against `environment`.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         auditLog = AuditLog.defaultURL(environment: environment)
     }
@@ -153,7 +153,7 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
     public var source: String
     /// The 1-based line in the file, when the value came from one.
     public var line: Int?
-    /// What is wrong and how to fix it.
+    /// The problem and its fix, as a sentence.
     public var message: String
 
     public init(source: String, line: Int?, message: String) {

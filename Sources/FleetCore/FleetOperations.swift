@@ -69,7 +69,7 @@ public struct FleetOperations: Sendable {
     }
 
     /// Starts returning a SIM's wallet to the reseller balance. Citrus
-    /// answers 202 and credits the balance about 15 minutes later.
+    /// returns 202 and credits the balance about 15 minutes later.
     public func defund(iccid: String) async -> OperationReport {
         do {
             let result = try await client.defund(iccid: iccid)
@@ -126,8 +126,8 @@ public struct FleetOperations: Sendable {
         return await fund(iccid: iccid, amount: amount, walletBefore: currentWallet)
     }
 
-    /// The fund that brings `currentWallet` to `target`, or nil when none is
-    /// needed. Capped at the Citrus maximum per fund.
+    /// Returns the fund that brings `currentWallet` to `target`, or nil when
+    /// none is needed. The amount is capped at the Citrus maximum per fund.
     public static func topUpAmount(currentWallet: Money, target: Money) -> Money? {
         let difference = target - currentWallet
         guard difference >= .minimumFund else { return nil }

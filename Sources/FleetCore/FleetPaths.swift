@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where citrus-fleet keeps its files, following the XDG Base Directory
+/// The locations of citrus-fleet's files, following the XDG Base Directory
 /// specification: a variable that is unset, empty or not an absolute path
 /// falls back to its default under `$HOME`.
 public enum FleetPaths {
@@ -19,7 +19,7 @@ public enum FleetPaths {
             .appendingPathComponent(applicationDirectory, isDirectory: true)
     }
 
-    /// The configuration file: `CITRUS_FLEET_CONFIG` when set, otherwise
+    /// Returns the configuration file: `CITRUS_FLEET_CONFIG` when set, otherwise
     /// `config` in the config directory.
     public static func configFile(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         if let path = environment["CITRUS_FLEET_CONFIG"], !path.isEmpty {
@@ -28,7 +28,7 @@ public enum FleetPaths {
         return configDirectory(environment: environment).appendingPathComponent("config")
     }
 
-    /// The home directory: `$HOME`, or the user database's entry.
+    /// Returns the home directory: `$HOME`, or the user database's entry.
     public static func home(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         if let home = environment["HOME"], home.hasPrefix("/") {
             return URL(fileURLWithPath: home, isDirectory: true)

@@ -74,7 +74,7 @@ public enum QueryComparison: String, Sendable, Hashable {
     }
 }
 
-/// Which throttle a `throttle:` term matches.
+/// The throttle a `throttle:` term matches.
 public enum ThrottleFilter: Sendable, Hashable {
     /// `throttle:none`: no cap.
     case none
@@ -105,7 +105,7 @@ public struct TextPattern: Sendable, Hashable {
     }
 }
 
-/// What one term tests.
+/// The test of one term.
 public enum FleetQueryPredicate: Sendable, Hashable {
     /// Free text in the label, reference or ICCID.
     case text(TextPattern)

@@ -1,6 +1,6 @@
 import CitrusAPI
 
-/// Why a query could not be parsed. Each description names the term and the fix.
+/// A query parse failure. Each description names the term and the fix.
 public enum FleetQueryError: Error, Sendable, Hashable, CustomStringConvertible {
     case unclosedQuote(term: String)
     case loneNegation
@@ -43,7 +43,11 @@ public enum FleetQueryError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     private static func example(_ field: String) -> String {
-        field == "eta" ? "2h" : field == "burn" ? "0.5" : "5"
+        switch field {
+        case "eta": return "2h"
+        case "burn": return "0.5"
+        default: return "5"
+        }
     }
 
     private static func example(field: String) -> String {

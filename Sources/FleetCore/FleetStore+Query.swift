@@ -2,7 +2,7 @@ import CitrusAPI
 import Foundation
 
 extension FleetStore {
-    /// The SIMs matching `query`, in store order (the order first seen).
+    /// Returns the SIMs matching `query`, in store order (the order first seen).
     /// Gone SIMs are left out unless the query mentions `gone`. `staleAfter`
     /// is in seconds of the fleet clock (see `SweepProgress.staleAfterSeconds`).
     /// Costs one pass over the fleet; text terms are tested once per distinct
@@ -40,7 +40,7 @@ extension FleetStore {
         return max(0, newest + max(0, untilMark) - nowSeconds)
     }
 
-    /// The burn rate in cents per hour for queries and sorting: 0 when the
+    /// Returns the burn rate in cents per hour for queries and sorting: 0 when the
     /// SIM does not drain, nil when unknown.
     func burnCentsPerHour(_ index: Int) -> Double? {
         guard wallets[index] != Self.noMoney, statusCodes[index] == CompactCodes.code(.active) else { return 0 }
@@ -137,9 +137,9 @@ struct QueryEvaluator {
         }
     }
 
-    /// Tests an interned string once per query and remembers the answer.
+    /// Tests an interned string once per query and caches the result.
     /// Labels and references share one cache per term, which is sound
-    /// because the answer depends only on the string.
+    /// because the result depends only on the string.
     private mutating func matchString(_ id: Int32, _ pattern: TextPattern, termIndex: Int) -> Bool {
         guard id >= 0 else { return false }
         if stringMatches[termIndex].isEmpty {

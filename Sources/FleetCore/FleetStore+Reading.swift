@@ -65,7 +65,7 @@ public struct FleetTotals: Sendable, Hashable {
 }
 
 extension FleetStore {
-    /// The table row of one SIM.
+    /// Returns the table row of one SIM.
     public func row(_ handle: SIMHandle) -> SIMRow {
         let index = Int(handle.index)
         let raw = unknownRaw[handle.index]
@@ -87,12 +87,12 @@ extension FleetStore {
             metrics: metrics(handle))
     }
 
-    /// The row of the SIM with this ICCID, or nil if the store never saw it.
+    /// Returns the row of the SIM with this ICCID, or nil if the store never saw it.
     public func row(iccid: String) -> SIMRow? {
         handle(for: iccid).map(row)
     }
 
-    /// The burn rate and ETAs of one SIM.
+    /// Returns the burn rate and ETAs of one SIM.
     public func metrics(_ handle: SIMHandle) -> SIMMetrics {
         let index = Int(handle.index)
         let wallet = wallets[index]
@@ -108,12 +108,12 @@ extension FleetStore {
             etaToZero: estimator.eta(wallet: money, readAt: readAt, mark: .zero, rate: rate))
     }
 
-    /// The wallet readings of one SIM, oldest first, with their times.
+    /// Returns the wallet readings of one SIM, oldest first, with their times.
     public func walletHistory(_ handle: SIMHandle) -> [(time: Date, wallet: Money)] {
         readings(handle.index).map { (date($0.seconds), Money(cents: Int64($0.cents))) }
     }
 
-    /// Totals over the SIMs not gone. `staleAfter` is in seconds of the
+    /// Computes the totals over the SIMs not gone. `staleAfter` is in seconds of the
     /// fleet clock (see `SweepProgress.staleAfterSeconds`). Costs O(fleet).
     public func totals(now: Date, staleAfter: TimeInterval) -> FleetTotals {
         var totals = FleetTotals(
@@ -169,8 +169,8 @@ extension FleetStore {
         cents == Self.noMoney ? nil : Money(cents: cents)
     }
 
-    /// The burn rate of a slot, taking its status into account: only active
-    /// SIMs drain. Recomputed from the history, so it carries the exact margin.
+    /// Returns the burn rate of a slot, taking its status into account: only
+    /// active SIMs drain. It is recomputed from the history, so it carries the exact margin.
     func burnRate(_ index: Int) -> BurnRate {
         guard wallets[index] != Self.noMoney, statusCodes[index] == CompactCodes.code(.active) else {
             return .notDraining

@@ -1,7 +1,7 @@
 import CitrusAPI
 import Foundation
 
-/// What recording one reading did to a SIM's record.
+/// The effect of recording one reading on a SIM's record.
 enum RecordChange {
     case added
     case changed
@@ -235,7 +235,7 @@ extension FleetStore {
         burnRates[Int(slot)] = rate.centsPerHour.map(Float.init) ?? .nan
     }
 
-    /// The slot's readings, oldest first, without copying.
+    /// Returns the slot's readings, oldest first, without copying.
     func readings(_ slot: Int32) -> HistoryView {
         let index = Int(slot)
         return HistoryView(

@@ -14,7 +14,7 @@ public struct RefreshBackoff: Sendable, Hashable {
 
     public static let standard = RefreshBackoff()
 
-    /// The wait before retry number `failures` (1 for the first failure), in seconds.
+    /// Returns the wait before retry number `failures` (1 for the first failure), in seconds.
     public func delay(afterFailures failures: Int) -> Double {
         let exponent = Double(min(max(failures - 1, 0), 30))
         return min(maximum, initial * pow(2, exponent))
@@ -25,10 +25,10 @@ public struct RefreshBackoff: Sendable, Hashable {
 /// delivers change batches: one per page of `GET /esim/list?limit=200`, plus
 /// the reseller balance once per sweep and a batch at each sweep's end.
 ///
-/// Pacing comes from the client's request budget: the loop sends one
+/// Pacing comes from the client's request budget. The loop sends one
 /// background request at a time, so a sweep of N SIMs at B requests per
-/// minute takes about (N / 200 + 1) / B minutes, and an operator's
-/// interactive request waits at most for one token. A new sweep starts
+/// minute takes about (N / 200 + 1) / B minutes. An operator's interactive
+/// request waits at most for one token, never behind the sweep. A new sweep starts
 /// `interval` after the previous one started, or at once when the sweep took
 /// longer. A failed request is retried with exponential backoff, and the sweep
 /// resumes at the page that failed. The loop reports
@@ -183,7 +183,7 @@ public actor RefreshLoop {
         publish(&batch)
     }
 
-    /// A copy of the loop's store. The copy is O(1), but the loop's next
+    /// Returns a copy of the loop's store. The copy is O(1), but the loop's next
     /// write then copies the columns (O(fleet)), so call it rarely.
     public func storeSnapshot() -> FleetStore {
         store
@@ -205,7 +205,7 @@ public actor RefreshLoop {
 
     // MARK: Sweeping
 
-    /// One turn of the loop: a sweep, then the wait before the next turn.
+    /// Runs one turn of the loop (a sweep) and returns the wait before the next turn.
     private func runOnce() async -> Duration {
         let realStart = ContinuousClock.now
         if await sweepOnce() {

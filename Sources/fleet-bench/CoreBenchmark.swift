@@ -44,14 +44,19 @@ func runCoreBenchmark(arguments: [String]) async {
 
 // MARK: Synthetic fleet
 
-/// A label mix like a real reseller's: a third group-trip travelers, the rest
+/// Makes one SIM of a label mix like a real reseller's: a third group-trip travelers, the rest
 /// trackers and kiosks. Every label is distinct, the costly case for memory.
 private func syntheticESIM(_ number: Int, sweep: Int) -> ESIM {
     let kinds = ["trip", "tracker", "kiosk"]
     let cities = ["berlin", "paris", "lyon", "tokyo", "lima"]
     let kind = kinds[number % 3]
     let statusRoll = (number / 3) % 20
-    let status: ESIMStatus = statusRoll == 0 ? .suspended : statusRoll == 1 ? .pending : .active
+    let status: ESIMStatus
+    switch statusRoll {
+    case 0: status = .suspended
+    case 1: status = .pending
+    default: status = .active
+    }
     // Wallets from $0 to $30, each draining 0 to 9 cents per sweep.
     let start = Int64((number * 7_919) % 3_000)
     let drain = Int64(number % 10)
@@ -74,7 +79,7 @@ private func benchmarkICCID(_ number: Int) -> String {
     return "8910300" + String(repeating: "0", count: 12 - digits.count) + digits
 }
 
-/// A store of `sims` SIMs read `sweeps` times, 5 simulated minutes apart.
+/// Builds a store of `sims` SIMs read `sweeps` times, 5 simulated minutes apart.
 private func makeLargeStore(sims: Int, sweeps: Int) -> FleetStore {
     let epoch = Date(timeIntervalSince1970: 1_800_000_000)
     var store = FleetStore(epoch: epoch)
@@ -267,7 +272,7 @@ private final class SendingTimes: @unchecked Sendable {
         }
     }
 
-    /// The first `sending` time at or after `date`.
+    /// Returns the first `sending` time at or after `date`.
     func firstSending(after date: Date) -> Date? {
         lock.withLock { order.first { $0 >= date } }
     }
