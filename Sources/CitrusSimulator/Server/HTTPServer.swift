@@ -61,7 +61,8 @@ public final class HTTPServer: Sendable {
 
     /// Stops accepting, lets each connection finish the response it is writing, closes every
     /// connection and the listener, and returns once every server thread has ended.
-    /// Calling it again does nothing.
+    /// Calling it again does nothing. A responder must not call it, because it would wait
+    /// for its own thread.
     public func stop() {
         core.stop()
     }
@@ -191,7 +192,7 @@ final class HTTPServerCore: @unchecked Sendable {
             threads.leave()
         }
         thread.name = "citrus-sim connection"
-        thread.stackSize = 512 * 1024
+        thread.stackSize = 1024 * 1024
         thread.start()
     }
 

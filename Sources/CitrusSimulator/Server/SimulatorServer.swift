@@ -74,6 +74,7 @@ public final class SimulatorServer: Sendable {
     }
 
     /// Closes the listener and every connection, and returns once every server thread ended.
+    /// Calling it from a request handler would wait for the handler's own thread forever.
     public func stop() {
         http.stop()
     }
