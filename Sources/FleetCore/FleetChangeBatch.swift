@@ -31,6 +31,9 @@ public struct FleetChangeBatch: Sendable {
     /// The selected SIM as read through the interactive lane, with every
     /// field (QR code, LPA string), while its detail view is open.
     public var detail: ESIM?
+    /// The reseller account (company, email, status), read at the first sweep
+    /// and then about once an hour.
+    public var account: CitrusAccount?
 
     public init(
         added: [ESIM] = [],
@@ -44,7 +47,8 @@ public struct FleetChangeBatch: Sendable {
         events: [FleetEvent] = [],
         health: RefreshHealth? = nil,
         sweep: SweepProgress? = nil,
-        detail: ESIM? = nil
+        detail: ESIM? = nil,
+        account: CitrusAccount? = nil
     ) {
         self.added = added
         self.changed = changed
@@ -58,12 +62,13 @@ public struct FleetChangeBatch: Sendable {
         self.health = health
         self.sweep = sweep
         self.detail = detail
+        self.account = account
     }
 
     public var isEmpty: Bool {
         added.isEmpty && changed.isEmpty && removed.isEmpty && resellerBalance == nil
             && sweepCompletedAt == nil && refreshError == nil && unchanged.isEmpty
-            && events.isEmpty && health == nil && sweep == nil && detail == nil
+            && events.isEmpty && health == nil && sweep == nil && detail == nil && account == nil
     }
 
     /// Appends `other` to this batch: its SIM lists and events after these,
@@ -81,6 +86,7 @@ public struct FleetChangeBatch: Sendable {
         health = other.health ?? health
         sweep = other.sweep ?? sweep
         detail = other.detail ?? detail
+        account = other.account ?? account
     }
 }
 

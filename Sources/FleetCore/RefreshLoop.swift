@@ -64,6 +64,9 @@ public actor RefreshLoop {
     private var lastSweepPeriod: Double?
     private var lastSweepStart: Date?
     private let clockOrigin: (clock: Date, real: ContinuousClock.Instant)
+    private var lastAccountRead: ContinuousClock.Instant?
+    /// Real time between reads of `GET /account`, which changes rarely.
+    private static let accountInterval: Duration = .seconds(3600)
 
     private struct SweepState {
         var offset = 0
@@ -217,6 +220,7 @@ public actor RefreshLoop {
 
     private func continueSweep() async throws {
         if sweep == nil { beginSweep() }
+        await readAccountIfDue()
 
         if sweep?.balanceRead == false {
             let balance = try await client.walletBalance(lane: .background)
@@ -291,6 +295,20 @@ public actor RefreshLoop {
             lastSweepSeconds: lastSweepPeriod,
             staleAfterSeconds: staleAfterSeconds,
             budgetPerMinute: client.configuration.requestsPerMinute)
+    }
+
+    /// Reads the reseller account at the first sweep and then hourly. A
+    /// failure is logged and skipped: the sweep does not need the account.
+    private func readAccountIfDue() async {
+        if let lastAccountRead, ContinuousClock.now - lastAccountRead < Self.accountInterval { return }
+        lastAccountRead = .now
+        do {
+            let account = try await client.account(lane: .background)
+            var batch = FleetChangeBatch(observedAt: clock.now(), account: account)
+            publish(&batch)
+        } catch {
+            logger?.log(.warning, "Reading the reseller account failed; retrying in an hour: \(error)")
+        }
     }
 
     // MARK: Detail

@@ -1,13 +1,15 @@
 /// Interned strings: labels, references and group IDs are stored once and
 /// referred to by a 4-byte ID, so a fleet where many SIMs share a label or a
-/// group pays for the text once. The lowercase form is kept for
-/// case-insensitive matching in queries.
+/// group pays for the text once. Queries fold ASCII case while matching
+/// (see `TextMatching`), so no lowercase copy is stored.
+///
+/// NOTE: strings are never removed, so a label that changes leaves its old
+/// text behind. That costs memory only in proportion to label edits.
 struct StringTable: Sendable {
     /// The ID of "no string" (a nil label, reference or group).
     static let none: Int32 = -1
 
     private(set) var strings: [String] = []
-    private(set) var lowercased: [String] = []
     private var ids: [String: Int32] = [:]
 
     var count: Int { strings.count }
@@ -18,9 +20,6 @@ struct StringTable: Sendable {
         if let id = ids[string] { return id }
         let id = Int32(strings.count)
         strings.append(string)
-        let lower = string.lowercased()
-        // Most labels are already lowercase; sharing the storage saves memory.
-        lowercased.append(lower == string ? string : lower)
         ids[string] = id
         return id
     }
@@ -33,9 +32,5 @@ struct StringTable: Sendable {
 
     func string(_ id: Int32) -> String? {
         id < 0 ? nil : strings[Int(id)]
-    }
-
-    func lowercasedString(_ id: Int32) -> String? {
-        id < 0 ? nil : lowercased[Int(id)]
     }
 }

@@ -13,10 +13,11 @@ import Testing
 
         #expect(await loop.sweepOnce())
         let batches = collector.batches
-        // The balance, three pages of at most 200, and the sweep's end.
-        #expect(batches.count == 5)
-        #expect(batches.first?.resellerBalance != nil)
-        #expect(batches.dropFirst().prefix(3).map(\.added.count) == [200, 200, 10])
+        // The account, the balance, three pages of at most 200, and the sweep's end.
+        #expect(batches.count == 6)
+        #expect(batches.first?.account != nil)
+        #expect(batches.dropFirst().first?.resellerBalance != nil)
+        #expect(batches.dropFirst(2).prefix(3).map(\.added.count) == [200, 200, 10])
         #expect(batches.allSatisfy { $0.added.count <= 200 })
         #expect(batches.last?.sweepCompletedAt != nil)
         #expect(batches.last?.removed.isEmpty == true)
