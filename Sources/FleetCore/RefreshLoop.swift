@@ -27,8 +27,9 @@ public struct RefreshBackoff: Sendable, Hashable {
 ///
 /// Pacing comes from the client's request budget. The loop sends one
 /// background request at a time, so a sweep of N SIMs at B requests per
-/// minute takes about (N / 200 + 1) / B minutes. An operator's interactive
-/// request waits at most for one token, never behind the sweep. A new sweep starts
+/// minute takes about (N / 200 + 1) / B minutes. The budget grants an
+/// operator's interactive request before the sweep's next page and keeps a
+/// token in reserve for it, so it waits for at most one refill (or a 429 pause). A new sweep starts
 /// `interval` after the previous one started, or at once when the sweep took
 /// longer. A failed request is retried with exponential backoff, and the sweep
 /// resumes at the page that failed. The loop reports
