@@ -1,0 +1,196 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The dashboard driven through a real terminal: `citrus-fleet` runs in tmux
+/// at 120×40 against its built-in simulator, and each test reads the screen
+/// as a user would. Where tmux is missing, these tests are skipped; `.ci/run`
+/// installs it.
+@Suite(
+    .serialized,
+    .enabled(if: ProcessRunner.isInstalled("tmux"), "tmux is not installed, so the end-to-end tests are skipped. Install it with: apt-get install tmux")
+)
+struct DashboardEndToEndTests {
+    @Test func disableShowsSuspendedThenQuitRestoresShell() throws {
+        let tmux = try TmuxSession()
+        defer { tmux.kill() }
+        let dashboard = DashboardDriver(tmux: tmux)
+
+        let screen = try dashboard.launch()
+        let target = try dashboard.firstRow(in: screen) { $0.status == "active" }
+        try dashboard.select(target)
+        try tmux.press("d")
+
+        let after = try tmux.waitFor("\(target.iccid) to show suspended") { lines in
+            DashboardDriver.row(target.iccid, in: lines)?.status == "suspended"
+        }
+        #expect(DashboardDriver.statusLine(in: after).contains("Disable succeeded for \(target.iccid)"))
+
+        try tmux.press("q")
+        try dashboard.expectShellBack(exitStatus: 0)
+    }
+
+    @Test func enableResumesSuspendedSIM() throws {
+        let tmux = try TmuxSession()
+        defer { tmux.kill() }
+        let dashboard = DashboardDriver(tmux: tmux)
+
+        let screen = try dashboard.launch()
+        let target = try dashboard.firstRow(in: screen) { $0.status == "active" }
+        try dashboard.select(target)
+        try tmux.press("d")
+        try tmux.waitFor("\(target.iccid) to show suspended") { lines in
+            DashboardDriver.row(target.iccid, in: lines)?.status == "suspended"
+        }
+
+        try tmux.press("e")
+        let after = try tmux.waitFor("\(target.iccid) to show active again") { lines in
+            DashboardDriver.row(target.iccid, in: lines)?.status == "active"
+        }
+        #expect(DashboardDriver.statusLine(in: after).contains("Enable succeeded for \(target.iccid)"))
+
+        try tmux.press("q")
+        try dashboard.expectShellBack(exitStatus: 0)
+    }
+
+    @Test func fundRaisesWallet() throws {
+        let tmux = try TmuxSession()
+        defer { tmux.kill() }
+        let dashboard = DashboardDriver(tmux: tmux)
+
+        let screen = try dashboard.launch()
+        let target = try dashboard.firstRow(in: screen) { $0.status == "active" && $0.walletCents != nil }
+        let before = try #require(target.walletCents)
+        try dashboard.select(target)
+        try tmux.press("f")
+        try tmux.waitFor("the fund prompt") { $0.contains { $0.contains("Fund \(target.iccid)") } }
+        try tmux.type("12.34")
+        try tmux.press("Enter")
+
+        let after = try tmux.waitFor("the fund result") { lines in
+            DashboardDriver.statusLine(in: lines).contains("Funded $12.34 to \(target.iccid)")
+        }
+        // Usage keeps draining the wallet at 60 simulated seconds per second,
+        // so the new reading is at most a little below before + $12.34.
+        let wallet = try #require(DashboardDriver.row(target.iccid, in: after)?.walletCents)
+        #expect(wallet > before + 1_200)
+        #expect(wallet <= before + 1_234)
+
+        try tmux.press("q")
+        try dashboard.expectShellBack(exitStatus: 0)
+    }
+
+    @Test func badFundAmountShowsErrorAndSendsNothing() throws {
+        let tmux = try TmuxSession()
+        defer { tmux.kill() }
+        let dashboard = DashboardDriver(tmux: tmux)
+
+        let screen = try dashboard.launch()
+        let target = try dashboard.firstRow(in: screen) { $0.status == "active" }
+        try dashboard.select(target)
+        try tmux.press("f")
+        try tmux.waitFor("the fund prompt") { $0.contains { $0.contains("Fund \(target.iccid)") } }
+        try tmux.type("12.345")
+        try tmux.press("Enter")
+
+        let rejected = try tmux.waitFor("the amount error in the status line") { lines in
+            DashboardDriver.statusLine(in: lines).contains("Fund not sent: Amount \"12.345\" has more than two decimals.")
+        }
+        #expect(rejected.contains { $0.contains("Amount in USD: 12.345_") })
+
+        try tmux.press("Escape")
+        try tmux.waitFor("the prompt to close") { lines in
+            DashboardDriver.statusLine(in: lines).contains("Fund cancelled for \(target.iccid); nothing was sent.")
+                && !lines.contains { $0.contains("Amount in USD") }
+        }
+        let log = try String(contentsOf: tmux.directory.appendingPathComponent("state/citrus-fleet/citrus-fleet.log"), encoding: .utf8)
+        #expect(!log.contains("Sending fund"))
+
+        try tmux.press("q")
+        try dashboard.expectShellBack(exitStatus: 0)
+    }
+
+    @Test func throttleAppliesPickedSpeed() throws {
+        let tmux = try TmuxSession()
+        defer { tmux.kill() }
+        let dashboard = DashboardDriver(tmux: tmux)
+
+        let screen = try dashboard.launch()
+        let target = try dashboard.firstRow(in: screen) { $0.throttle == "100k" }
+        try dashboard.select(target)
+        try tmux.press("t")
+        try tmux.waitFor("the throttle picker") { $0.contains { $0.contains("100 kbps  (current)") } }
+        // The picker opens on the current speed, 100 kbps; the one above is 500 kbps.
+        try tmux.press("Up")
+        try tmux.press("Enter")
+
+        let after = try tmux.waitFor("\(target.iccid) to show 500k") { lines in
+            DashboardDriver.row(target.iccid, in: lines)?.throttle == "500k"
+        }
+        #expect(DashboardDriver.statusLine(in: after).contains("succeeded for \(target.iccid)"))
+
+        try tmux.press("q")
+        try dashboard.expectShellBack(exitStatus: 0)
+    }
+
+    @Test func sigtermRestoresTerminal() throws {
+        let tmux = try TmuxSession()
+        defer { tmux.kill() }
+        let dashboard = DashboardDriver(tmux: tmux)
+
+        try dashboard.launch()
+        #expect(kill(try dashboard.pid(), SIGTERM) == 0)
+
+        try dashboard.expectShellBack(exitStatus: 128 + SIGTERM)
+    }
+
+    @Test func ctrlCRestoresTerminal() throws {
+        let tmux = try TmuxSession()
+        defer { tmux.kill() }
+        let dashboard = DashboardDriver(tmux: tmux)
+
+        try dashboard.launch()
+        try tmux.press("C-c")
+
+        try dashboard.expectShellBack(exitStatus: 128 + SIGINT)
+    }
+
+    @Test func tooSmallTerminalExplainsAndQuits() throws {
+        let tmux = try TmuxSession()
+        defer { tmux.kill() }
+        let dashboard = DashboardDriver(tmux: tmux)
+
+        try dashboard.launch()
+        try tmux.resize(width: 50, height: 8)
+        let message = try tmux.waitFor("the too-small message") { lines in
+            lines.contains { $0.contains("Terminal too small: 50×8.") }
+        }
+        #expect(message.joined(separator: " ").contains("least 60×10"))
+
+        try tmux.resize(width: 120, height: 40)
+        try tmux.waitFor("the table to come back") { DashboardDriver.rows(in: $0).count >= 5 }
+        try tmux.resize(width: 50, height: 8)
+        try tmux.waitFor("the too-small message again") { lines in
+            lines.contains { $0.contains("Terminal too small: 50×8.") }
+        }
+
+        try tmux.press("q")
+        try tmux.resize(width: 120, height: 40)
+        try dashboard.expectShellBack(exitStatus: 0)
+    }
+
+    @Test func badFlagExitsWithoutTouchingTerminal() throws {
+        let tmux = try TmuxSession()
+        defer { tmux.kill() }
+        let binary = try CitrusFleetBinary.path().path
+
+        try tmux.run("'\(binary)' --speed fast; echo EXIT=$?")
+        let lines = try tmux.waitFor("the exit status") { $0.contains { $0.hasPrefix("EXIT=") } }
+
+        // The 120-column pane wraps the message; joining its rows restores it.
+        #expect(lines.joined().contains("citrus-fleet: Invalid value 'fast' for --speed: expected simulated seconds per real second, a number above 0 and at most 1000000, such as 60."))
+        #expect(lines.contains("EXIT=2"))
+    }
+}
