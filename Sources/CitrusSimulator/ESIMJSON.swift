@@ -12,20 +12,22 @@ extension ResellerAccount {
         let esim = esims[index]
 
         writer.beginObject()
+        // Identity fields are made by the simulator from digits, base32 and base64,
+        // so they need no escaping.
         writer.key("id")
-        writer.string(esim.id)
+        writer.plainString(esim.id)
         writer.key("iccid")
-        writer.string(esim.iccid)
+        writer.plainString(esim.iccid)
         writer.key("lpa_string")
-        writer.string(esim.lpaString)
+        writer.plainString(esim.lpaString)
         writer.key("qr_code")
-        writer.string(esim.qrCode)
+        writer.plainString(esim.qrCode ?? "")
         writer.key("direct_install_url")
-        writer.string(esim.directInstallURL)
+        writer.plainString(esim.directInstallURL)
         writer.key("status")
-        writer.string(esim.status(at: now).rawValue)
+        writer.plainString(esim.status(at: now).rawValue)
         writer.key("euicc_state")
-        writer.string(esim.euiccState(at: now).rawValue)
+        writer.plainString(esim.euiccState(at: now).rawValue)
         writer.key("label")
         writer.string(esim.label)
         writer.key("end_user_reference")
@@ -45,7 +47,7 @@ extension ResellerAccount {
             writer.null()
         }
         writer.key("throttle_speed")
-        writer.string(esim.throttle.rawValue)
+        writer.plainString(esim.throttle.rawValue)
         writer.key("activated_at")
         if let activatedAt = esim.activatedAt, activatedAt <= now {
             writer.string(ISO8601Text.format(millis: activatedAt))
@@ -53,7 +55,7 @@ extension ResellerAccount {
             writer.null()
         }
         writer.key("created_at")
-        writer.string(esim.createdAtText)
+        writer.plainString(esim.createdAtText)
         if let providedCostCents {
             writer.key("cost")
             writer.cents(providedCostCents)

@@ -64,6 +64,16 @@ struct JSONWriter {
         needsComma = true
     }
 
+    /// Writes a string that needs no escaping (base64, digits, ISO-8601 dates,
+    /// enum values) with one copy. The caller guarantees the content.
+    mutating func plainString(_ value: String) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: value.utf8)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
     mutating func string(_ value: String?) {
         if let value { string(value) } else { null() }
     }

@@ -51,17 +51,19 @@ struct QRCode {
         let codewords = Self.addErrorCorrection(Self.dataCodewords(bytes, version: version), version: version)
         placeData(codewords)
 
-        // Score each mask on a masked copy (format bits included) and keep the lowest penalty.
+        // Score each mask on a masked copy, one UInt64 per row (bit x is column x;
+        // 57 columns at most), with that mask's format bits in place.
+        let functionRows = Self.rowBits(isFunction, size: size)
+        let moduleRows = Self.rowBits(modules, size: size)
         var bestMask = 0
         var bestPenalty = Int.max
-        var candidate = modules
         for mask in 0..<8 {
-            let pattern = Self.maskPattern(mask, size: size)
-            for index in candidate.indices {
-                candidate[index] = isFunction[index] ? modules[index] : modules[index] != pattern[index]
+            let patternRows = Self.maskPatternRows(mask, size: size)
+            var candidate = (0..<size).map { moduleRows[$0] ^ (patternRows[$0] & ~functionRows[$0]) }
+            Self.writeFormatBits(mask: mask, size: size) { x, y, dark in
+                if dark { candidate[y] |= 1 << UInt64(x) } else { candidate[y] &= ~(1 << UInt64(x)) }
             }
-            Self.writeFormatBits(mask: mask, size: size) { x, y, dark in candidate[y * size + x] = dark }
-            let penalty = Self.penaltyScore(candidate, size: size)
+            let penalty = Self.penaltyScore(rows: candidate, size: size)
             if penalty < bestPenalty {
                 bestPenalty = penalty
                 bestMask = mask
@@ -275,55 +277,95 @@ struct QRCode {
         }
     }
 
+    /// The same patterns as row bits.
+    private static let maskPatternRowBits: [[[UInt64]]] = (1...maximumVersion).map { version in
+        let size = version * 4 + 17
+        return maskPatterns[version - 1].map { rowBits($0, size: size) }
+    }
+
     private static func maskPattern(_ mask: Int, size: Int) -> [Bool] {
         maskPatterns[(size - 17) / 4 - 1][mask]
+    }
+
+    private static func maskPatternRows(_ mask: Int, size: Int) -> [UInt64] {
+        maskPatternRowBits[(size - 17) / 4 - 1][mask]
+    }
+
+    /// Packs row-major modules into one UInt64 per row, bit x for column x.
+    private static func rowBits(_ grid: [Bool], size: Int) -> [UInt64] {
+        (0..<size).map { y in
+            var row: UInt64 = 0
+            for x in 0..<size where grid[y * size + x] { row |= 1 << UInt64(x) }
+            return row
+        }
     }
 
     /// Scores the mask penalty of ISO/IEC 18004 §7.8.3: runs of five or more, 2×2
     /// blocks, finder-like 1:1:3:1:1 sequences with four light modules on one
     /// side (the symbol's surroundings count as light), and dark/light imbalance.
-    private static func penaltyScore(_ modules: [Bool], size n: Int) -> Int {
-        modules.withUnsafeBufferPointer { grid in
-            var penalty = 0
-            for line in 0..<n {
-                var rowRun = 0
-                var columnRun = 0
-                var rowWindow = 0
-                var columnWindow = 0
-                for position in -4..<(n + 4) {
-                    let inside = position >= 0 && position < n
-                    let rowDark = inside && grid[line * n + position]
-                    let columnDark = inside && grid[position * n + line]
-                    if inside {
-                        if position > 0 && rowDark == grid[line * n + position - 1] { rowRun += 1 } else { rowRun = 1 }
-                        if rowRun == 5 { penalty += 3 } else if rowRun > 5 { penalty += 1 }
-                        if position > 0 && columnDark == grid[(position - 1) * n + line] { columnRun += 1 } else { columnRun = 1 }
-                        if columnRun == 5 { penalty += 3 } else if columnRun > 5 { penalty += 1 }
-                    }
-                    // The last 11 modules as bits; 0b10111010000 and 0b00001011101 are finder-like.
-                    rowWindow = (rowWindow << 1 | (rowDark ? 1 : 0)) & 0x7FF
-                    columnWindow = (columnWindow << 1 | (columnDark ? 1 : 0)) & 0x7FF
-                    if position >= 6 {
-                        if rowWindow == 0b101_1101_0000 || rowWindow == 0b000_0101_1101 { penalty += 40 }
-                        if columnWindow == 0b101_1101_0000 || columnWindow == 0b000_0101_1101 { penalty += 40 }
-                    }
-                }
+    private static func penaltyScore(rows: [UInt64], size n: Int) -> Int {
+        var columns = [UInt64](repeating: 0, count: n)
+        for y in 0..<n {
+            var row = rows[y]
+            while row != 0 {
+                let x = row.trailingZeroBitCount
+                columns[x] |= 1 << UInt64(y)
+                row &= row - 1
             }
-            var dark = 0
-            for y in 0..<n {
-                for x in 0..<n {
-                    let color = grid[y * n + x]
-                    if color { dark += 1 }
-                    if x + 1 < n, y + 1 < n, grid[y * n + x + 1] == color, grid[(y + 1) * n + x] == color, grid[(y + 1) * n + x + 1] == color {
-                        penalty += 3
-                    }
-                }
-            }
-            let total = n * n
-            let deviation = abs(dark * 20 - total * 10)
-            penalty += max(0, (deviation + total - 1) / total - 1) * 10
-            return penalty
         }
+
+        var penalty = 0
+        for line in 0..<n {
+            penalty += linePenalty(rows[line], size: n)
+            penalty += linePenalty(columns[line], size: n)
+        }
+
+        let pairMask: UInt64 = (1 << UInt64(n - 1)) - 1
+        var dark = 0
+        for y in 0..<n {
+            dark += rows[y].nonzeroBitCount
+            guard y + 1 < n else { continue }
+            let upper = rows[y]
+            let lower = rows[y + 1]
+            let sameVertically = ~(upper ^ lower)
+            let sameHorizontally = ~(upper ^ (upper >> 1))
+            penalty += 3 * (sameVertically & (sameVertically >> 1) & sameHorizontally & pairMask).nonzeroBitCount
+        }
+
+        let total = n * n
+        let deviation = abs(dark * 20 - total * 10)
+        penalty += max(0, (deviation + total - 1) / total - 1) * 10
+        return penalty
+    }
+
+    /// Scores one row or column: runs of five or more same-colored modules, and
+    /// finder-like sequences.
+    private static func linePenalty(_ line: UInt64, size n: Int) -> Int {
+        var penalty = 0
+
+        // Bit i of `same` is set when modules i and i + 1 match; a run of L modules
+        // is L − 1 set bits and scores 3 + (L − 5) from L = 5 on.
+        var same = ~(line ^ (line >> 1)) & ((1 << UInt64(n - 1)) - 1)
+        while same != 0 {
+            same >>= UInt64(same.trailingZeroBitCount)
+            let ones = (~same).trailingZeroBitCount
+            if ones >= 4 { penalty += ones - 1 }
+            same = ones >= 64 ? 0 : same >> UInt64(ones)
+        }
+
+        // Dark-light-dark-dark-dark-light-dark starting at bit x, for every x at once,
+        // then four light modules before or after each match.
+        var matches = line & ~(line >> 1) & (line >> 2) & (line >> 3) & (line >> 4) & ~(line >> 5) & (line >> 6)
+        matches &= (1 << UInt64(n - 6)) - 1
+        while matches != 0 {
+            let x = matches.trailingZeroBitCount
+            matches &= matches - 1
+            let lightAfter = (line >> UInt64(x + 7)) & 0xF == 0
+            let before = line & ((1 << UInt64(x)) - 1)
+            let lightBefore = (before >> UInt64(max(0, x - 4))) == 0
+            if lightAfter || lightBefore { penalty += 40 }
+        }
+        return penalty
     }
 }
 

@@ -28,10 +28,10 @@ extension ResellerAccount {
     /// Schedules download, install and enable of a newly provisioned SIM, as if
     /// its user scanned the QR code some minutes later.
     private mutating func scheduleActivation(of index: Int, now: Int64) {
-        guard let meanMinutes = options.provisionedActivationMinutes, meanMinutes >= 0 else { return }
+        guard let meanMinutes = options.provisionedActivationMinutes else { return }
         let hash = SeededHash.hash(seed, esims[index].serial, 7)
         let factor = 0.5 + SeededHash.unit(hash)
-        let activation = now + max(3, Int64(meanMinutes * factor * 60_000))
+        let activation = now + max(3, durationMillis(seconds: meanMinutes * factor * 60))
         schedule(index, activatedAt: activation)
     }
 
@@ -84,7 +84,7 @@ extension ResellerAccount {
         guard amount > 0 else {
             throw APIError(status: 400, code: "NO_BALANCE_TO_RETURN", message: "Cannot defund eSIM \(iccid): its wallet is empty, so there is nothing to return.")
         }
-        let settlesAt = now + Int64((options.defundSettleMinutes * 60_000).rounded())
+        let settlesAt = now + durationMillis(seconds: options.defundSettleMinutes * 60)
         esims[index].walletMicros = 0
         esims[index].pendingDefund = PendingDefund(amountMicros: amount, requestedAt: now, settlesAt: settlesAt)
         esims[index].lowBalanceArmed = false
@@ -104,7 +104,7 @@ extension ResellerAccount {
         let esim = esims[index]
         if esim.isTerminated { throw .terminated(iccid: esim.iccid, action: action) }
         if let groupID = esim.groupID { throw .inGroup(iccid: esim.iccid, groupID: groupID, action: action) }
-        let readyAt = esim.createdAt + Int64((options.walletReadySeconds * 1000).rounded())
+        let readyAt = esim.createdAt + durationMillis(seconds: options.walletReadySeconds)
         if now < readyAt {
             throw APIError(status: 400, code: "WALLET_NOT_READY", message: "Cannot \(action) eSIM \(esim.iccid) yet: its wallet is still being created. Retry after \(ISO8601Text.format(millis: readyAt)).")
         }

@@ -62,7 +62,7 @@ struct ResellerAccount {
     }
 
     var reportingDelayMillis: Int64 {
-        Int64((options.reportingDelayMinutes * 60_000).rounded())
+        durationMillis(seconds: options.reportingDelayMinutes * 60)
     }
 
     // MARK: Lookup

@@ -15,9 +15,11 @@ struct SimulatedClock {
     private(set) var manualAdvanceMillis: Int64 = 0
     private let realNanos: @Sendable () -> UInt64
 
-    init(start: Date, speed: Double, realNanos: @escaping @Sendable () -> UInt64 = SimulatedClock.monotonicNanos) {
-        self.startMillis = Int64((start.timeIntervalSince1970 * 1000).rounded(.down))
-        self.speed = speed
+    init(start: Date, speed requestedSpeed: Double, realNanos: @escaping @Sendable () -> UInt64 = SimulatedClock.monotonicNanos) {
+        let startSeconds = start.timeIntervalSince1970
+        // Dates beyond ±100,000 years cannot be formatted anyway; fall back to 1970.
+        self.startMillis = startSeconds.isFinite && abs(startSeconds) < 3e12 ? Int64((startSeconds * 1000).rounded(.down)) : 0
+        self.speed = requestedSpeed.isFinite ? min(max(0, requestedSpeed), 1_000_000) : 1
         self.realNanos = realNanos
         self.realBaseNanos = realNanos()
         self.simulatedBaseMillis = startMillis
@@ -45,6 +47,14 @@ struct SimulatedClock {
         simulatedBaseMillis = current
         speed = newSpeed
     }
+}
+
+/// Converts a duration option to milliseconds without trapping: NaN and
+/// negative values become 0, and values above ten years are capped there.
+func durationMillis(seconds: Double) -> Int64 {
+    let tenYears = 10.0 * 365 * 86_400
+    guard seconds.isFinite, seconds > 0 else { return 0 }
+    return Int64((min(seconds, tenYears) * 1000).rounded())
 }
 
 /// Formats simulated milliseconds as ISO-8601 UTC text, `2026-12-04T19:46:09Z`,

@@ -27,7 +27,7 @@ public final class Simulator: Sendable {
     init(options: SimulatorOptions, wallNanos: @escaping @Sendable () -> UInt64) {
         self.options = options
         self.wallNanos = wallNanos
-        let clock = SimulatedClock(start: options.startDate, speed: max(0, options.speed), realNanos: wallNanos)
+        let clock = SimulatedClock(start: options.startDate, speed: options.speed, realNanos: wallNanos)
         let account = ResellerAccount(options: options, now: clock.now())
         self.state = Locked(SimulatorState(clock: clock, account: account, rateLimiter: RateLimiter(limit: options.rateLimitPerMinute)))
         self.deliverer = WebhookDeliverer(retryBaseSeconds: options.webhookRetryBaseSeconds, maxAttempts: options.webhookMaxAttempts)
@@ -123,7 +123,7 @@ public final class Simulator: Sendable {
 
     private func startBackgroundTick() {
         let interval = options.backgroundTickSeconds
-        guard interval > 0 else { return }
+        guard interval.isFinite, interval > 0 else { return }
         let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global(qos: .utility))
         timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(100))
         timer.setEventHandler { [weak self] in

@@ -37,6 +37,8 @@ struct EventLog {
     private(set) var published: [SimulatorEvent] = []
     private var nextNumber: UInt64 = 1
     let seed: UInt64
+    /// Published events kept for `GET /_sim/events`; older ones are dropped.
+    static let publishedCapacity = 50_000
 
     init(seed: UInt64) {
         self.seed = seed
@@ -68,6 +70,9 @@ struct EventLog {
         pending = waiting
         ready.sort { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
         published.append(contentsOf: ready)
+        if published.count > Self.publishedCapacity {
+            published.removeFirst(published.count - Self.publishedCapacity)
+        }
         return ready
     }
 }

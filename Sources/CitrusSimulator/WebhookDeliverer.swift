@@ -18,7 +18,7 @@ final class WebhookDeliverer: Sendable {
         configuration.timeoutIntervalForRequest = Self.attemptTimeoutSeconds
         configuration.timeoutIntervalForResource = Self.attemptTimeoutSeconds
         self.session = URLSession(configuration: configuration)
-        self.retryBaseSeconds = max(0, retryBaseSeconds)
+        self.retryBaseSeconds = retryBaseSeconds.isFinite ? min(max(0, retryBaseSeconds), 300) : 1
         self.maxAttempts = max(1, maxAttempts)
     }
 

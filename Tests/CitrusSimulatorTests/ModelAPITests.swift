@@ -271,3 +271,22 @@ struct ModelAPITests {
         #expect(harness.send("POST", "/_sim/clock", body: "{}").status == 400)
     }
 }
+
+@Suite("Options out of range")
+struct ModelOptionRangeTests {
+    @Test func nonFiniteOptionsDoNotTrap() {
+        let harness = ModelHarness {
+            $0.speed = .nan
+            $0.defundSettleMinutes = .infinity
+            $0.walletReadySeconds = -.infinity
+            $0.reportingDelayMinutes = .nan
+            $0.provisionedActivationMinutes = .infinity
+            $0.webhookRetryBaseSeconds = .nan
+            $0.rateLimitPerMinute = 0
+        }
+        let iccid = harness.post("/esim/provision").json["iccid"] as? String ?? ""
+        #expect(harness.post("/esim/\(iccid)/fund", "{\"amount\": 5}").status == 200)
+        #expect(harness.post("/esim/\(iccid)/defund").status == 202)
+        #expect(harness.get("/esim/\(iccid)").status == 200)
+    }
+}
