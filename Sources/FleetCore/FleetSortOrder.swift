@@ -35,7 +35,8 @@ public struct FleetSortOrder: Sendable, Hashable {
         self.ascending = ascending
     }
 
-    /// Store order: the order SIMs were first seen.
+    /// The default order: ICCID ascending. For the order in which SIMs were
+    /// first seen, use `FleetStore.select(_:now:staleAfter:)` without sorting.
     public static let none = FleetSortOrder(.iccid, ascending: true)
 }
 
