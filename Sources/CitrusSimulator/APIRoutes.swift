@@ -79,6 +79,10 @@ enum APIRoutes {
             if offset < total {
                 pageIndices = Array(offset..<min(total, offset + limit))
             }
+            // Sweeps read page after page, so the next page's QR codes are made
+            // in the background while the client handles this one.
+            let nextStart = min(total, offset + limit)
+            account.requestQRCodes(for: nextStart..<min(total, nextStart + limit))
         }
 
         var writer = JSONWriter(reservingCapacity: 256 + pageIndices.count * 1_400)

@@ -41,6 +41,10 @@ struct ResellerAccount {
     var provisionedCount = 0
     var resellerLowArmed = true
     var resellerDepletedArmed = true
+    /// SIMs whose QR codes a background job should make ahead of the next list page.
+    var qrReadAhead: [(index: Int, lpa: String)] = []
+    /// SIMs whose QR codes a background job is making now.
+    var qrInFlight: Set<Int> = []
     /// With a reporting delay: per SIM, copies taken after each state change,
     /// oldest first, from which usage at an earlier time is evaluated again.
     var lagHistory: [[SimulatedESIM]] = []
@@ -117,6 +121,34 @@ struct ResellerAccount {
             value = position == 11 ? SeededHash.mix(hash) : value / 32
         }
         return text
+    }
+
+    // MARK: QR codes
+
+    /// Queues the QR codes of `indices` that are neither made nor in the making.
+    mutating func requestQRCodes(for indices: Range<Int>) {
+        for index in indices where esims[index].qrCode == nil && !qrInFlight.contains(index) {
+            qrInFlight.insert(index)
+            qrReadAhead.append((index, esims[index].lpaString))
+        }
+    }
+
+    /// Returns the queued QR requests and clears the queue.
+    mutating func takeQRReadAhead() -> [(index: Int, lpa: String)] {
+        defer { qrReadAhead.removeAll() }
+        return qrReadAhead
+    }
+
+    /// Stores QR codes made in the background, unless a request made them first.
+    mutating func storeQRCodes(_ codes: [(index: Int, dataURL: String)]) {
+        for code in codes where code.index < esims.count && esims[code.index].qrCode == nil {
+            esims[code.index].qrCode = code.dataURL
+        }
+    }
+
+    /// Marks background QR requests as done, made or skipped.
+    mutating func releaseQRRequests(_ indices: [Int]) {
+        for index in indices { qrInFlight.remove(index) }
     }
 
     // MARK: Evaluating usage

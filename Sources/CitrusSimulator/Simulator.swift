@@ -71,16 +71,45 @@ public final class Simulator: Sendable {
             return error.response
         }
         let nowNanos = wallNanos()
-        return state.withLock { state in
+        var readAhead: [(index: Int, lpa: String)] = []
+        let response = state.withLock { state in
             if let retryAfter = state.rateLimiter.admit(key: key, nowNanos: nowNanos) {
                 return APIError(status: 429, code: "RATE_LIMITED", message: "Rate limit of \(options.rateLimitPerMinute) requests per minute exceeded for this API key. Retry after \(retryAfter) seconds.", headers: [("Retry-After", String(retryAfter))]).response
             }
             let now = state.clock.now()
             state.account.settleDefunds(now: now)
+            defer { readAhead = state.account.takeQRReadAhead() }
             do throws(APIError) {
                 return try APIRoutes.route(request, subpath: subpath, account: &state.account, now: now)
             } catch {
                 return error.response
+            }
+        }
+        if !readAhead.isEmpty {
+            makeQRCodesInBackground(readAhead)
+        }
+        return response
+    }
+
+    /// Makes QR codes outside the lock (they depend only on the LPA string) and
+    /// stores them, so the next list page finds them ready.
+    /// Works in chunks and skips codes that a request made meanwhile, so a client
+    /// that lists back to back does not pay for the same code twice.
+    private func makeQRCodesInBackground(_ requests: [(index: Int, lpa: String)]) {
+        DispatchQueue.global(qos: .utility).async { [weak self] in
+            var start = 0
+            while start < requests.count {
+                let chunk = requests[start..<min(requests.count, start + 16)]
+                start += chunk.count
+                guard let self else { return }
+                let missing = self.state.withLock { state in
+                    chunk.filter { state.account.esims.indices.contains($0.index) && state.account.esims[$0.index].qrCode == nil }
+                }
+                let codes = missing.map { (index: $0.index, dataURL: QRCodeImage.dataURL(for: $0.lpa)) }
+                self.state.withLock { state in
+                    state.account.storeQRCodes(codes)
+                    state.account.releaseQRRequests(chunk.map(\.index))
+                }
             }
         }
     }

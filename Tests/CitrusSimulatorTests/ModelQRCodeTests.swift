@@ -87,4 +87,23 @@ struct ModelQRCodeTests {
         #expect(first.map { $0["qr_code"] as? String } == second.map { $0["qr_code"] as? String })
         #expect((first.first?["qr_code"] as? String)?.count ?? 0 > 500)
     }
+
+    @Test func listMakesNextPageQRCodesAhead() {
+        let harness = ModelHarness(fleet: .mix(iot: 250, travel: 0, payg: 0))
+        harness.get("/esim/list", query: [("limit", "100")])
+        let deadline = Date().addingTimeInterval(60)
+        var ready = 0
+        while Date() < deadline {
+            ready = harness.simulator.state.withLock { state in
+                state.account.esims[100..<200].filter { $0.qrCode != nil }.count
+            }
+            if ready == 100 { break }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        #expect(ready == 100)
+        let beyond = harness.simulator.state.withLock { state in
+            state.account.esims[200..<250].filter { $0.qrCode != nil }.count
+        }
+        #expect(beyond == 0)
+    }
 }
