@@ -39,8 +39,4 @@ struct APIError: Error {
     static func insufficientBalance(balanceMicros: Int64, neededCents: Int64, action: String) -> APIError {
         APIError(status: 402, code: "INSUFFICIENT_BALANCE", message: "Cannot \(action): the reseller balance \(MicroDollars.display(balanceMicros)) is below \(MicroDollars.display(MicroDollars.fromCents(neededCents))). Top up the reseller account.")
     }
-
-    static func internalError(_ detail: String) -> APIError {
-        APIError(status: 500, code: "INTERNAL_ERROR", message: "The simulator failed to handle the request: \(detail)")
-    }
 }

@@ -15,6 +15,7 @@ struct RateLimiter {
     /// until the oldest admission leaves the window. Rejected requests are not counted.
     mutating func admit(key: String, nowNanos: UInt64) -> Int? {
         guard limit > 0 else { return nil }
+        if admissions.count > Self.keyCapacity { forgetIdleKeys(nowNanos: nowNanos) }
         var times = admissions[key, default: []]
         let windowStart = nowNanos >= Self.windowNanos ? nowNanos - Self.windowNanos : 0
         if let firstKept = times.firstIndex(where: { $0 > windowStart }) {
@@ -31,5 +32,13 @@ struct RateLimiter {
         let oldest = times[times.count - limit]
         let waitNanos = oldest + Self.windowNanos - nowNanos
         return max(1, Int((waitNanos + 999_999_999) / 1_000_000_000))
+    }
+
+    /// Keys tracked before idle ones are forgotten, so random keys cannot grow memory without bound.
+    static let keyCapacity = 10_000
+
+    private mutating func forgetIdleKeys(nowNanos: UInt64) {
+        let windowStart = nowNanos >= Self.windowNanos ? nowNanos - Self.windowNanos : 0
+        admissions = admissions.filter { ($0.value.last ?? 0) > windowStart }
     }
 }

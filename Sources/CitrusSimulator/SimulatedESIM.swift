@@ -118,6 +118,8 @@ struct SimulatedESIM {
     }
 
     /// Checks whether the wallet pays for data at `time`, given the state since the checkpoint.
+    ///
+    /// NOTE: SIMs in a group never drain, because the group's shared balance is not modeled.
     private func drains(at time: Int64) -> Bool {
         !isTerminated && !suspended && pendingDefund == nil && groupID == nil
             && !dataCutOff && walletMicros > 0 && isActivated(at: time)

@@ -42,9 +42,9 @@ public final class Simulator: Sendable {
     }
 
     /// Handles one request whose path starts with `/api/v2/reseller` or `/_sim/`
-    /// (except `/_sim/faults`, which the server handles). Never traps on bad
-    /// input: every rejected request gets the `{"error", "message"}` envelope,
-    /// and an internal inconsistency becomes a 500 envelope.
+    /// (except `/_sim/faults`, which the server handles). Bad input of any kind
+    /// gets the `{"error", "message"}` envelope with a 4xx status. The handlers
+    /// check ranges instead of trapping, so no request can stop the process.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         var path = request.path
         while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
