@@ -76,7 +76,9 @@ enum CitrusFleet {
 
         let interval = commandLine.interval
             ?? (target.isDemo ? FleetCommandLine.defaultDemoInterval : FleetCommandLine.defaultInterval)
-        let refreshLoop = RefreshLoop(client: connection.client, interval: .milliseconds(Int64(interval * 1000))) { batch in
+        let refreshLoop = RefreshLoop(
+            client: connection.client, interval: .milliseconds(Int64(interval * 1000)), logger: log
+        ) { batch in
             mailbox.post(.fleetChanged(batch))
         }
 
@@ -95,7 +97,7 @@ enum CitrusFleet {
         let (width, height) = terminal.size
         let state = AppState(isDemo: target.isDemo, isReadOnly: commandLine.isReadOnly, width: width, height: height)
         let app = DashboardApp(
-            state: state, theme: theme, performer: FleetOperations(client: connection.client), mailbox: mailbox,
+            state: state, theme: theme, performer: FleetOperations(client: connection.client, refreshLoop: refreshLoop), mailbox: mailbox,
             log: { log.info($0) })
         let status = app.run(on: terminal)
 

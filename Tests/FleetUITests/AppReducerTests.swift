@@ -97,7 +97,7 @@ import Testing
     @Test func unknownFundOutcomeIsWarning() {
         var state = Fixtures.state()
         let report = OperationReport(outcome: .unknown, esim: nil, resellerBalance: .dollars(10), message: "may or may not")
-        _ = state.reduce(.operationFinished(.fund(iccid: Fixtures.traveler.iccid, amount: .dollars(5)), report))
+        _ = state.reduce(.operationFinished(.fund(iccid: Fixtures.traveler.iccid, amount: .dollars(5), walletBefore: nil), report))
 
         #expect(state.status?.kind == .warning)
         #expect(state.resellerBalance == .dollars(10))
@@ -148,7 +148,7 @@ import Testing
         type("12.5", in: &state)
         let effects = press([.enter], in: &state)
 
-        #expect(effects == [.perform(.fund(iccid: Fixtures.traveler.iccid, amount: Money(cents: 1250)))])
+        #expect(effects == [.perform(.fund(iccid: Fixtures.traveler.iccid, amount: Money(cents: 1250), walletBefore: Fixtures.traveler.walletBalance))])
         #expect(state.mode == .browsing)
         #expect(press([.enter], in: &state).isEmpty)
     }

@@ -34,6 +34,26 @@ import Testing
         #expect(DashboardView.render(state, theme: .builtIn)[99, 0].style == Theme.builtIn.headerError)
     }
 
+    @Test func headerShowsUnreachableAPIWithRetry() {
+        var state = Fixtures.state(width: 160, height: 12)
+        let health = RefreshHealth.unreachable(
+            since: Fixtures.now.addingTimeInterval(-30), failures: 3, lastError: "connection refused",
+            nextRetryAt: Fixtures.now.addingTimeInterval(8))
+        _ = state.reduce(.fleetChanged(FleetChangeBatch(refreshError: "Refresh failed: connection refused", health: health)))
+        let header = render(state)[0]
+
+        #expect(header.contains("API unreachable since"))
+        #expect(header.hasSuffix("(3 failures, next retry in 8 s): connection refused"))
+    }
+
+    @Test func headerClearsProblemWhenHealthy() {
+        var state = Fixtures.state(width: 100, height: 12)
+        _ = state.reduce(.fleetChanged(FleetChangeBatch(refreshError: "Refresh failed: timed out")))
+        _ = state.reduce(.fleetChanged(FleetChangeBatch(sweepCompletedAt: Fixtures.now, health: .healthy)))
+
+        #expect(render(state)[0].hasSuffix("updated 0s ago"))
+    }
+
     @Test func headerBeforeFirstSweep() {
         let state = AppState(isDemo: true, isReadOnly: false, width: 80, height: 12, now: Fixtures.now)
         #expect(render(state)[0] == " citrus-fleet   DEMO   Reseller balance …   0 SIMs           loading the fleet…")
@@ -42,7 +62,7 @@ import Testing
     @Test func statusLineShowsLastResult() {
         var state = Fixtures.state(width: 80, height: 12)
         let report = OperationReport(outcome: .failed, esim: nil, message: "Fund $20.00 failed for 8910300000000000012: reseller balance too low (INSUFFICIENT_BALANCE, HTTP 402)")
-        _ = state.reduce(.operationFinished(.fund(iccid: "8910300000000000012", amount: .dollars(20)), report))
+        _ = state.reduce(.operationFinished(.fund(iccid: "8910300000000000012", amount: .dollars(20), walletBefore: nil), report))
         let buffer = DashboardView.render(state, theme: .builtIn)
 
         #expect(buffer.line(10) == " Fund $20.00 failed for 8910300000000000012: reseller balance too low (INSUFFI…")

@@ -17,6 +17,8 @@ public final class DashboardApp {
 
     public private(set) var state: AppState
     public let mailbox: Mailbox
+    /// The last frame sent to the terminal.
+    private var frame: ScreenBuffer?
     private let theme: Theme
     private let performer: any OperationPerformer
     private let log: Log
@@ -38,7 +40,7 @@ public final class DashboardApp {
         defer { terminal.stop() }
         let (width, height) = terminal.size
         apply([.resized(width: width, height: height), .tick(Date())])
-        terminal.draw(DashboardView.render(state, theme: theme))
+        redraw(on: terminal, onlyClockMoved: false)
         log("UI loop started at \(width)x\(height).")
 
         var exitStatus: Int32 = 0
@@ -62,13 +64,31 @@ public final class DashboardApp {
                 }
             }
             events += mailbox.drain()
+            let onlyClockMoved = events.isEmpty
             events.append(.tick(Date()))
 
             apply(events)
-            terminal.draw(DashboardView.render(state, theme: theme))
+            redraw(on: terminal, onlyClockMoved: onlyClockMoved)
         }
         log("UI loop stopped with exit status \(exitStatus).")
         return exitStatus
+    }
+
+    /// Draws the state. When only the clock moved, just the header (with its
+    /// "updated 12s ago") can change, so only that row is rendered again, and
+    /// nothing is sent when it reads the same.
+    private func redraw(on terminal: TerminalBackend, onlyClockMoved: Bool) {
+        if onlyClockMoved, var next = frame, state.mode == .browsing, !state.layout.isTooSmall,
+           next.width == state.layout.width, next.height == state.layout.height {
+            HeaderView.draw(state, theme: theme, into: &next)
+            guard next != frame else { return }
+            frame = next
+            terminal.draw(next)
+            return
+        }
+        let next = DashboardView.render(state, theme: theme)
+        frame = next
+        terminal.draw(next)
     }
 
     /// Reduces `events` in order and starts the effects they return.

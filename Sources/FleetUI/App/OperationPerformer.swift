@@ -14,8 +14,8 @@ extension FleetOperations: OperationPerformer {
             return await enable(iccid: iccid)
         case .disable(let iccid):
             return await disable(iccid: iccid)
-        case .fund(let iccid, let amount):
-            return await fund(iccid: iccid, amount: amount)
+        case .fund(let iccid, let amount, let walletBefore):
+            return await fund(iccid: iccid, amount: amount, walletBefore: walletBefore)
         case .throttle(let iccid, let speed):
             return await throttle(iccid: iccid, speed: speed)
         }

@@ -22,12 +22,14 @@ public enum AppEvent: Sendable {
 public enum OperationRequest: Hashable, Sendable {
     case enable(iccid: String)
     case disable(iccid: String)
-    case fund(iccid: String, amount: Money)
+    /// `walletBefore` is the wallet the table showed, for the before/after
+    /// report when the outcome is unknown.
+    case fund(iccid: String, amount: Money, walletBefore: Money?)
     case throttle(iccid: String, speed: ThrottleSpeed)
 
     public var iccid: String {
         switch self {
-        case .enable(let iccid), .disable(let iccid), .fund(let iccid, _), .throttle(let iccid, _):
+        case .enable(let iccid), .disable(let iccid), .fund(let iccid, _, _), .throttle(let iccid, _):
             return iccid
         }
     }
@@ -37,7 +39,7 @@ public enum OperationRequest: Hashable, Sendable {
         switch self {
         case .enable(let iccid): return "Enabling \(iccid)…"
         case .disable(let iccid): return "Disabling \(iccid)…"
-        case .fund(let iccid, let amount): return "Funding \(amount) to \(iccid)…"
+        case .fund(let iccid, let amount, _): return "Funding \(amount) to \(iccid)…"
         case .throttle(let iccid, let speed): return "Throttling \(iccid) to \(ThrottleSpeed.label(speed))…"
         }
     }

@@ -84,7 +84,8 @@ extension AppState {
             do {
                 let amount = try Money.parseAmount(prompt.text)
                 mode = .browsing
-                return send(.fund(iccid: prompt.iccid, amount: amount))
+                let walletBefore = fleet.esimsByICCID[prompt.iccid]?.walletBalance
+                return send(.fund(iccid: prompt.iccid, amount: amount, walletBefore: walletBefore))
             } catch {
                 prompt.error = error.description
                 status = StatusMessage("Fund not sent: \(error.description)", kind: .error)
@@ -214,6 +215,7 @@ extension AppState {
         }
         if let balance = batch.resellerBalance { resellerBalance = balance.balance }
         if let completed = batch.sweepCompletedAt { lastSweepCompletedAt = completed }
+        if let health = batch.health { self.health = health }
         if let error = batch.refreshError {
             refreshError = error
         } else if !batch.isEmpty {

@@ -69,6 +69,8 @@ public struct AppState: Sendable {
     public var lastSweepCompletedAt: Date?
     /// The last refresh failure, until a later batch succeeds.
     public var refreshError: String?
+    /// Whether the refresh loop reaches the API, as its last report said.
+    public var health: RefreshHealth = .healthy
     /// The time the views use for "updated 12s ago".
     public var now: Date
     /// ICCIDs with an action in flight, so a second action on the same SIM

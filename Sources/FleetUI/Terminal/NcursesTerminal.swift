@@ -27,6 +27,8 @@ public final class NcursesTerminal: TerminalBackend {
     private let colorCount: Int
     private var colorPairs: [ColorPairKey: Int16] = [:]
     private var isStopped = false
+    /// The buffer drawn last, so `draw` can skip the cells that did not change.
+    private var previous: ScreenBuffer?
 
     /// Puts the terminal in curses mode.
     ///
@@ -88,18 +90,22 @@ public final class NcursesTerminal: TerminalBackend {
 
     // MARK: Drawing
 
-    /// Copies every cell into stdscr and refreshes once; ncurses then sends
-    /// only the cells that differ from the screen.
+    /// Copies the cells that changed since the last call into stdscr (all of
+    /// them after a resize) and refreshes once; ncurses then sends only the
+    /// cells that differ from the screen.
     public func draw(_ buffer: ScreenBuffer) {
         let (width, height) = size
+        let previous = self.previous.flatMap { $0.width == buffer.width && $0.height == buffer.height ? $0 : nil }
         for y in 0..<min(height, buffer.height) {
             for x in 0..<min(width, buffer.width) {
                 let cell = buffer[x, y]
                 if cell.isContinuation { continue }
+                if let previous, previous[x, y] == cell { continue }
                 put(cell, x: x, y: y)
             }
         }
         refresh()
+        self.previous = buffer
     }
 
     private func put(_ cell: Cell, x: Int, y: Int) {
@@ -177,7 +183,9 @@ public final class NcursesTerminal: TerminalBackend {
 
     private func decodeKeyCode(_ code: Int32) -> TerminalInput? {
         switch code {
-        case citrus_key_resize(): return .resized(width: size.width, height: size.height)
+        case citrus_key_resize():
+            previous = nil
+            return .resized(width: size.width, height: size.height)
         case citrus_key_up(): return .key(.up)
         case citrus_key_down(): return .key(.down)
         case citrus_key_left(): return .key(.left)

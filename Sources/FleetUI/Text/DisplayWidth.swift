@@ -14,6 +14,7 @@
 public enum DisplayWidth {
     /// The number of terminal columns `grapheme` occupies: 0, 1 or 2.
     public static func of(_ grapheme: Character) -> Int {
+        if let ascii = grapheme.asciiValue, ascii >= 0x20 { return 1 }
         let scalars = grapheme.unicodeScalars
         guard let first = scalars.first(where: { !isZeroWidth($0) }) else { return 0 }
         return isWide(first) ? 2 : 1

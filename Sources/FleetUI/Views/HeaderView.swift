@@ -15,7 +15,7 @@ public enum HeaderView {
 
         let remaining = buffer.width - column - 3
         guard remaining > 0 else { return }
-        if let error = state.refreshError {
+        if let error = problem(in: state) {
             let text = TextLayout.truncate(" \(error) ", toWidth: remaining)
             buffer.put(text, x: buffer.width - DisplayWidth.of(text), y: row, style: theme.headerError)
             return
@@ -24,5 +24,14 @@ public enum HeaderView {
             ?? "loading the fleet…"
         let text = TextLayout.truncate(freshness + " ", toWidth: remaining)
         buffer.put(text, x: buffer.width - DisplayWidth.of(text), y: row, style: theme.header)
+    }
+
+    /// The refresh problem to show: the outage with its next retry while the
+    /// API is unreachable, otherwise the last refresh error.
+    static func problem(in state: AppState) -> String? {
+        if case .unreachable = state.health {
+            return state.health.formatted(now: state.now)
+        }
+        return state.refreshError
     }
 }
