@@ -7,7 +7,7 @@ import Darwin
 
 /// The terminal backend on ncurses: the only file that imports CNcurses.
 ///
-/// `start` puts the terminal in curses mode; `stop` (or, failing that, the
+/// `init` puts the terminal in curses mode; `stop` (or, failing that, the
 /// `atexit` fallback or the crash handler installed by the shim) gives it
 /// back. SIGINT, SIGTERM and SIGHUP only set a flag and write a byte to the
 /// mailbox's wake-up pipe; the UI loop reads the flag through
@@ -90,8 +90,8 @@ public final class NcursesTerminal: TerminalBackend {
 
     // MARK: Drawing
 
-    /// Copies the cells that changed since the last call into stdscr (all of
-    /// them after a resize) and refreshes once; ncurses then sends only the
+    /// Copies the cells that changed since the last call into stdscr, or all
+    /// of them after a resize, and refreshes once. ncurses then sends only the
     /// cells that differ from the screen.
     public func draw(_ buffer: ScreenBuffer) {
         let (width, height) = size

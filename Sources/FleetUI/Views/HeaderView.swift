@@ -26,7 +26,7 @@ public enum HeaderView {
         buffer.put(text, x: buffer.width - DisplayWidth.of(text), y: row, style: theme.header)
     }
 
-    /// The refresh problem to show: the outage with its next retry while the
+    /// Returns the refresh problem to show: the outage with its next retry while the
     /// API is unreachable, otherwise the last refresh error.
     static func problem(in state: AppState) -> String? {
         if case .unreachable = state.health {
