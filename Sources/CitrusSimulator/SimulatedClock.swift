@@ -29,8 +29,10 @@ struct SimulatedClock {
 
     /// Returns the simulated time now, in milliseconds since 1970.
     func now() -> Int64 {
-        let elapsedNanos = Double(realNanos() &- realBaseNanos)
-        let simulatedElapsed = Int64((elapsedNanos / 1_000_000 * speed).rounded(.down))
+        let real = realNanos()
+        let elapsedNanos = real > realBaseNanos ? Double(real - realBaseNanos) : 0
+        // Capped at about 290,000 years of simulated time, far beyond any run.
+        let simulatedElapsed = Int64(min((elapsedNanos / 1_000_000 * speed).rounded(.down), 9e15))
         return simulatedBaseMillis + simulatedElapsed + manualAdvanceMillis
     }
 

@@ -61,6 +61,24 @@ public final class Simulator: Sendable {
         return response
     }
 
+    // MARK: Clock
+
+    /// The simulated time now (the same as `GET /_sim/clock`).
+    public var simulatedNow: Date {
+        let millis = state.withLock { $0.clock.now() }
+        return Date(timeIntervalSince1970: Double(millis) / 1000)
+    }
+
+    /// Moves the simulated clock forward (the same as `POST /_sim/clock`).
+    /// Negative and non-finite values are ignored, because the clock never runs backwards.
+    public func advanceClock(seconds: Double) {
+        state.withLock { state in
+            state.clock.advance(millis: durationMillis(seconds: seconds))
+            state.account.settleDefunds(now: state.clock.now())
+        }
+        flushWebhooks()
+    }
+
     // MARK: Reseller API
 
     private func handleAPI(_ request: HTTPRequest, subpath: String) -> HTTPResponse {

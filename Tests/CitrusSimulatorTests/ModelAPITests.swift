@@ -270,6 +270,15 @@ struct ModelAPITests {
         #expect(harness.send("POST", "/_sim/clock", body: "{\"advance_seconds\": -5}").status == 400)
         #expect(harness.send("POST", "/_sim/clock", body: "{}").status == 400)
     }
+
+    @Test func clockAdvancesInProcess() {
+        let harness = ModelHarness()
+        let start = harness.simulator.simulatedNow
+        harness.simulator.advanceClock(seconds: 3600)
+        harness.simulator.advanceClock(seconds: -50)
+        #expect(harness.simulator.simulatedNow.timeIntervalSince(start) == 3600)
+        #expect(harness.send("GET", "/_sim/clock").json["now"] as? String == "2026-05-28T21:26:40Z")
+    }
 }
 
 @Suite("Options out of range")
