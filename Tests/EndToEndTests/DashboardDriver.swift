@@ -36,11 +36,11 @@ struct DashboardDriver {
     /// Starts the dashboard on the built-in simulator with a fixed seed and
     /// waits for the first rows of the table.
     @discardableResult
-    func launch(_ extraArguments: String = "") throws -> [String] {
+    func launch() throws -> [String] {
         let binary = try CitrusFleetBinary.path().path
         // The wrapper records the dashboard's pid, then execs it, so the pid
         // is the dashboard's own; the shell prints its exit status after it.
-        try tmux.run("sh -c 'echo $$ > \"\(pidFile.path)\"; exec \"$0\" \"$@\"' '\(binary)' --seed 7 \(extraArguments); echo EXIT=$?")
+        try tmux.run("sh -c 'echo $$ > \"\(pidFile.path)\"; exec \"$0\" \"$@\"' '\(binary)' --seed 7; echo EXIT=$?")
         return try tmux.waitFor("the fleet table", timeout: 60) { lines in
             lines.first?.contains("DEMO") == true && Self.rows(in: lines).count >= 5
         }
@@ -87,15 +87,27 @@ struct DashboardDriver {
         lines.count >= 2 ? lines[lines.count - 2] : ""
     }
 
+    /// The dashboard's log file.
+    var logFile: URL { tmux.directory.appendingPathComponent("state/citrus-fleet/citrus-fleet.log") }
+
     /// Waits until the shell prints the dashboard's exit status, then checks
-    /// that the UI is gone, the prompt is back and the terminal modes are
-    /// restored (canonical input and echo on).
+    /// that the shell and the terminal are back (see `expectShellRestored`).
     func expectShellBack(exitStatus: Int32) throws {
         let lines = try tmux.waitFor("the exit status", timeout: 15) { lines in
             lines.contains { $0.hasPrefix("EXIT=") }
         }
         guard lines.contains("EXIT=\(exitStatus)") else {
             throw E2EError("Expected EXIT=\(exitStatus). The screen showed:\n\(lines.joined(separator: "\n"))")
+        }
+        try expectShellRestored()
+    }
+
+    /// Checks that the UI is gone, the prompt is the last line, and the
+    /// terminal modes are restored (canonical input and echo on).
+    func expectShellRestored() throws {
+        let lines = try tmux.waitFor("the shell prompt", timeout: 15) { lines in
+            let last = lines.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? ""
+            return last.hasPrefix(TmuxSession.prompt)
         }
         let lastLine = lines.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? ""
         guard lastLine.hasPrefix(TmuxSession.prompt) else {

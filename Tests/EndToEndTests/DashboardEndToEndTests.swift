@@ -23,10 +23,12 @@ struct DashboardEndToEndTests {
         try dashboard.select(target)
         try tmux.press("d")
 
-        let after = try tmux.waitFor("\(target.iccid) to show suspended") { lines in
+        // The row can change before the status line, because the refresh loop
+        // publishes the returned SIM too; the test waits for both.
+        try tmux.waitFor("\(target.iccid) to show suspended, with the result in the status line") { lines in
             DashboardDriver.row(target.iccid, in: lines)?.status == "suspended"
+                && DashboardDriver.statusLine(in: lines).contains("Disable succeeded for \(target.iccid)")
         }
-        #expect(DashboardDriver.statusLine(in: after).contains("Disable succeeded for \(target.iccid)"))
 
         try tmux.press("q")
         try dashboard.expectShellBack(exitStatus: 0)
@@ -46,10 +48,10 @@ struct DashboardEndToEndTests {
         }
 
         try tmux.press("e")
-        let after = try tmux.waitFor("\(target.iccid) to show active again") { lines in
+        try tmux.waitFor("\(target.iccid) to show active again, with the result in the status line") { lines in
             DashboardDriver.row(target.iccid, in: lines)?.status == "active"
+                && DashboardDriver.statusLine(in: lines).contains("Enable succeeded for \(target.iccid)")
         }
-        #expect(DashboardDriver.statusLine(in: after).contains("Enable succeeded for \(target.iccid)"))
 
         try tmux.press("q")
         try dashboard.expectShellBack(exitStatus: 0)
@@ -71,6 +73,7 @@ struct DashboardEndToEndTests {
 
         let after = try tmux.waitFor("the fund result") { lines in
             DashboardDriver.statusLine(in: lines).contains("Funded $12.34 to \(target.iccid)")
+                && (DashboardDriver.row(target.iccid, in: lines)?.walletCents ?? 0) > before + 1_200
         }
         // Usage keeps draining the wallet at 60 simulated seconds per second,
         // so the new reading is at most a little below before + $12.34.
@@ -105,7 +108,7 @@ struct DashboardEndToEndTests {
             DashboardDriver.statusLine(in: lines).contains("Fund cancelled for \(target.iccid); nothing was sent.")
                 && !lines.contains { $0.contains("Amount in USD") }
         }
-        let log = try String(contentsOf: tmux.directory.appendingPathComponent("state/citrus-fleet/citrus-fleet.log"), encoding: .utf8)
+        let log = try String(contentsOf: dashboard.logFile, encoding: .utf8)
         #expect(!log.contains("Sending fund"))
 
         try tmux.press("q")
@@ -126,10 +129,10 @@ struct DashboardEndToEndTests {
         try tmux.press("Up")
         try tmux.press("Enter")
 
-        let after = try tmux.waitFor("\(target.iccid) to show 500k") { lines in
+        try tmux.waitFor("\(target.iccid) to show 500k, with the result in the status line") { lines in
             DashboardDriver.row(target.iccid, in: lines)?.throttle == "500k"
+                && DashboardDriver.statusLine(in: lines).contains("succeeded for \(target.iccid)")
         }
-        #expect(DashboardDriver.statusLine(in: after).contains("succeeded for \(target.iccid)"))
 
         try tmux.press("q")
         try dashboard.expectShellBack(exitStatus: 0)
@@ -155,6 +158,37 @@ struct DashboardEndToEndTests {
         try tmux.press("C-c")
 
         try dashboard.expectShellBack(exitStatus: 128 + SIGINT)
+    }
+
+    @Test func ctrlZAndFgRestoreAndRedraw() throws {
+        let tmux = try TmuxSession()
+        defer { tmux.kill() }
+        let dashboard = DashboardDriver(tmux: tmux)
+
+        try dashboard.launch()
+        try tmux.press("C-z")
+        let suspended = try tmux.waitFor("the job to stop") { lines in
+            lines.contains { $0.contains("Stopped") }
+        }
+        #expect(!suspended.contains { $0.contains("ICCID") })
+
+        try tmux.run("fg")
+        let resumed = try tmux.waitFor("the table to come back") { DashboardDriver.rows(in: $0).count >= 5 }
+        let target = try dashboard.firstRow(in: resumed) { $0.status == "active" }
+        try dashboard.select(target)
+        try tmux.press("d")
+        try tmux.waitFor("\(target.iccid) to show suspended") { lines in
+            DashboardDriver.row(target.iccid, in: lines)?.status == "suspended"
+        }
+
+        // The shell already printed EXIT= when the job stopped, so the exit
+        // status after q comes from the log.
+        try tmux.press("q")
+        try tmux.waitFor("the dashboard to log its exit") { _ in
+            let log = (try? String(contentsOf: dashboard.logFile, encoding: .utf8)) ?? ""
+            return log.contains("citrus-fleet stopped with exit status 0.")
+        }
+        try dashboard.expectShellRestored()
     }
 
     @Test func tooSmallTerminalExplainsAndQuits() throws {

@@ -69,6 +69,14 @@ import Testing
         #expect(buffer[1, 10].style == Theme.builtIn.statusError)
     }
 
+    @Test func statusLineSanitizesAPIMessage() {
+        var state = Fixtures.state(width: 80, height: 12)
+        let report = OperationReport(outcome: .failed, esim: nil, message: "Enable failed: \u{1B}[2Jbad\u{202E}txt")
+        _ = state.reduce(.operationFinished(.enable(iccid: Fixtures.traveler.iccid), report))
+
+        #expect(render(state)[10] == " Enable failed: ␛[2Jbad\u{FFFD}txt")
+    }
+
     @Test func footerListsKeys() {
         #expect(render(Fixtures.state(width: 100, height: 12))[11]
             == " ↑↓ j/k move   e enable   d disable   f fund   t throttle   q quit")

@@ -208,6 +208,8 @@ extension AppState {
         status = StatusMessage(report.message, kind: kind)
     }
 
+    // NOTE: a sweep page read before an action's result but delivered after it
+    // shows the old reading again until the next sweep reads the SIM.
     private mutating func applyFleetChanges(_ batch: FleetChangeBatch) {
         let selectedICCID = selectedESIM?.iccid
         if fleet.apply(batch), let selectedICCID {

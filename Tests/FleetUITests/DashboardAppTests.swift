@@ -1,0 +1,163 @@
+import CitrusAPI
+import FleetCore
+import Foundation
+import Testing
+@testable import FleetUI
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A terminal for the UI loop without ncurses: keys come from a queue and a
+/// pipe that the loop polls, frames are recorded.
+private final class FakeTerminal: TerminalBackend, @unchecked Sendable {
+    let size: (width: Int, height: Int) = (100, 12)
+    private let lock = NSLock()
+    private var inputs: [TerminalInput] = []
+    private var signal: Int32?
+    private var frames: [ScreenBuffer] = []
+    private(set) var stopCount = 0
+    private let readEnd: Int32
+    private let writeEnd: Int32
+
+    init() {
+        var descriptors: [Int32] = [-1, -1]
+        _ = pipe(&descriptors)
+        readEnd = descriptors[0]
+        writeEnd = descriptors[1]
+        _ = fcntl(readEnd, F_SETFL, fcntl(readEnd, F_GETFL) | O_NONBLOCK)
+    }
+
+    deinit {
+        close(readEnd)
+        close(writeEnd)
+    }
+
+    var inputFileDescriptor: Int32 { readEnd }
+
+    func press(_ key: Key) {
+        lock.withLock { inputs.append(.key(key)) }
+        var byte: UInt8 = 1
+        _ = write(writeEnd, &byte, 1)
+    }
+
+    func sendSignal(_ number: Int32) {
+        lock.withLock { signal = number }
+        var byte: UInt8 = 1
+        _ = write(writeEnd, &byte, 1)
+    }
+
+    func draw(_ buffer: ScreenBuffer) {
+        lock.withLock { frames.append(buffer) }
+    }
+
+    func readInput() -> [TerminalInput] {
+        var scratch = [UInt8](repeating: 0, count: 64)
+        while read(readEnd, &scratch, scratch.count) > 0 {}
+        return lock.withLock {
+            defer { inputs.removeAll() }
+            return inputs
+        }
+    }
+
+    func takeTerminationSignal() -> Int32? {
+        lock.withLock {
+            defer { signal = nil }
+            return signal
+        }
+    }
+
+    func stop() {
+        lock.withLock { stopCount += 1 }
+    }
+
+    var lastFrame: ScreenBuffer? {
+        lock.withLock { frames.last }
+    }
+
+    /// Waits up to 10 s for a frame that satisfies `condition`.
+    func waitForFrame(_ condition: (ScreenBuffer) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let frame = lastFrame, condition(frame) { return true }
+            usleep(10_000)
+        }
+        return false
+    }
+}
+
+/// Answers every request with the SIM suspended, as Citrus answers a disable.
+private struct SuspendingPerformer: OperationPerformer {
+    func perform(_ request: OperationRequest) async -> OperationReport {
+        var esim = Fixtures.traveler
+        esim.status = .suspended
+        return OperationReport(outcome: .succeeded, esim: esim, message: "Disable succeeded for \(esim.iccid): status suspended.")
+    }
+}
+
+/// The exit status of a UI loop running on its own thread.
+private final class LoopResult: @unchecked Sendable {
+    private let lock = NSLock()
+    private var status: Int32?
+    let finished = DispatchSemaphore(value: 0)
+
+    func set(_ value: Int32) {
+        lock.withLock { status = value }
+        finished.signal()
+    }
+
+    var value: Int32? { lock.withLock { status } }
+}
+
+@Suite struct DashboardAppTests {
+    private func startLoop(_ terminal: FakeTerminal, mailbox: Mailbox) -> LoopResult {
+        let state = AppState(isDemo: true, isReadOnly: false, width: 100, height: 12, now: Fixtures.now)
+        let app = DashboardApp(state: state, theme: .builtIn, performer: SuspendingPerformer(), mailbox: mailbox, log: { _ in })
+        let result = LoopResult()
+        // The loop owns the app from here on; the test only reads the terminal.
+        nonisolated(unsafe) let unsafeApp = app
+        Thread.detachNewThread {
+            result.set(unsafeApp.run(on: terminal))
+        }
+        return result
+    }
+
+    @Test func batchKeyAndReportReachScreen() throws {
+        let terminal = FakeTerminal()
+        let mailbox = try Mailbox()
+        let result = startLoop(terminal, mailbox: mailbox)
+
+        mailbox.post(.fleetChanged(FleetChangeBatch(added: Fixtures.threeSIMs, sweepCompletedAt: Date())))
+        #expect(terminal.waitForFrame { $0.line(2).contains(Fixtures.traveler.iccid) })
+
+        terminal.press(.character("d"))
+        #expect(terminal.waitForFrame { $0.line(2).contains("suspended") })
+        #expect(terminal.lastFrame?.line(10) == " Disable succeeded for \(Fixtures.traveler.iccid): status suspended.")
+
+        terminal.press(.character("q"))
+        #expect(result.finished.wait(timeout: .now() + 10) == .success)
+        #expect(result.value == 0)
+        #expect(terminal.stopCount == 1)
+    }
+
+    @Test func terminationSignalEndsLoopWithSignalStatus() throws {
+        let terminal = FakeTerminal()
+        let result = startLoop(terminal, mailbox: try Mailbox())
+        #expect(terminal.waitForFrame { _ in true })
+
+        terminal.sendSignal(SIGTERM)
+
+        #expect(result.finished.wait(timeout: .now() + 10) == .success)
+        #expect(result.value == 128 + SIGTERM)
+        #expect(terminal.stopCount == 1)
+    }
+
+    @Test func mailboxDrainsInPostOrder() throws {
+        let mailbox = try Mailbox()
+        mailbox.post(.tick(Fixtures.now))
+        mailbox.post(.terminationRequested)
+        let events = mailbox.drain()
+
+        #expect(events.count == 2)
+        #expect(mailbox.drain().isEmpty)
+    }
+}
