@@ -46,14 +46,14 @@ struct DashboardDriver {
         }
     }
 
-    /// The pid of the running dashboard.
+    /// Returns the pid of the running dashboard.
     func pid() throws -> pid_t {
         let text = try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let pid = pid_t(text) else { throw E2EError("The pid file \(pidFile.path) contains \"\(text)\", not a pid.") }
         return pid
     }
 
-    /// The SIM rows on screen, top to bottom.
+    /// Returns the SIM rows on screen, top to bottom.
     static func rows(in lines: [String]) -> [ScreenRow] {
         var rows: [ScreenRow] = []
         for line in lines.dropFirst(2) {
@@ -68,7 +68,7 @@ struct DashboardDriver {
         rows(in: lines).first { $0.iccid == iccid }
     }
 
-    /// The first row on screen that satisfies `condition`.
+    /// Returns the first row on screen that satisfies `condition`.
     func firstRow(in lines: [String], where condition: (ScreenRow) -> Bool) throws -> ScreenRow {
         guard let row = Self.rows(in: lines).first(where: condition) else {
             throw E2EError("No row on screen matches. The screen showed:\n\(lines.joined(separator: "\n"))")
@@ -82,7 +82,7 @@ struct DashboardDriver {
         try tmux.press(Array(repeating: "j", count: row.offset))
     }
 
-    /// The status line, above the footer.
+    /// Returns the status line, the row above the footer.
     static func statusLine(in lines: [String]) -> String {
         lines.count >= 2 ? lines[lines.count - 2] : ""
     }

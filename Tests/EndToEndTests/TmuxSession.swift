@@ -71,7 +71,7 @@ final class TmuxSession {
         try tmux(["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"])
     }
 
-    /// The visible rows of the pane, without colors.
+    /// Returns the visible rows of the pane, without colors.
     func capture() throws -> [String] {
         let result = try ProcessRunner.run(["tmux", "-L", socket, "capture-pane", "-p", "-t", session], timeout: 10)
         guard result.status == 0 else { throw E2EError("tmux capture-pane failed: \(result.output)") }

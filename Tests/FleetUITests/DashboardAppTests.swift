@@ -85,7 +85,7 @@ private final class FakeTerminal: TerminalBackend, @unchecked Sendable {
     }
 }
 
-/// Answers every request with the SIM suspended, as Citrus answers a disable.
+/// Returns the SIM suspended for every request, as Citrus does for a disable.
 private struct SuspendingPerformer: OperationPerformer {
     func perform(_ request: OperationRequest) async -> OperationReport {
         var esim = Fixtures.traveler
