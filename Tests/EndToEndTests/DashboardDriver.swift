@@ -36,13 +36,14 @@ struct DashboardDriver {
     /// Starts the dashboard on the built-in simulator with a fixed seed and
     /// waits for the first rows of the table.
     @discardableResult
-    func launch() throws -> [String] {
+    func launch(_ arguments: String = "--seed 7", environment: String = "", expectsDemo: Bool = true) throws -> [String] {
         let binary = try CitrusFleetBinary.path().path
         // The wrapper records the dashboard's pid, then execs it, so the pid
         // is the dashboard's own; the shell prints its exit status after it.
-        try tmux.run("sh -c 'echo $$ > \"\(pidFile.path)\"; exec \"$0\" \"$@\"' '\(binary)' --seed 7; echo EXIT=$?")
+        try tmux.run("\(environment) sh -c 'echo $$ > \"\(pidFile.path)\"; exec \"$0\" \"$@\"' '\(binary)' \(arguments); echo EXIT=$?")
         return try tmux.waitFor("the fleet table", timeout: 60) { lines in
-            lines.first?.contains("DEMO") == true && Self.rows(in: lines).count >= 5
+            lines.first?.contains("citrus-fleet") == true && Self.rows(in: lines).count >= 5
+                && lines.first?.contains("DEMO") == expectsDemo
         }
     }
 

@@ -1,3 +1,5 @@
+import CitrusAPI
+import CitrusSimulator
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -136,6 +138,54 @@ struct DashboardEndToEndTests {
 
         try tmux.press("q")
         try dashboard.expectShellBack(exitStatus: 0)
+    }
+
+    @Test func readOnlyRejectsDisable() throws {
+        let tmux = try TmuxSession()
+        defer { tmux.kill() }
+        let dashboard = DashboardDriver(tmux: tmux)
+
+        let screen = try dashboard.launch("--seed 7 --read-only")
+        let target = try dashboard.firstRow(in: screen) { $0.status == "active" }
+        try dashboard.select(target)
+        try tmux.press("d")
+
+        let after = try tmux.waitFor("the read-only message") { lines in
+            DashboardDriver.statusLine(in: lines).contains("Read-only mode: disable is turned off.")
+        }
+        #expect(DashboardDriver.row(target.iccid, in: after)?.status == "active")
+
+        try tmux.press("q")
+        try dashboard.expectShellBack(exitStatus: 0)
+    }
+
+    @Test func apiKeyTalksToBaseURLWithoutDemoBadge() async throws {
+        var options = SimulatorOptions()
+        options.seed = 3
+        options.apiKey = "rsk_e2e_key"
+        let server = try SimulatorServer.start(options: options)
+        defer { server.stop() }
+        let tmux = try TmuxSession()
+        defer { tmux.kill() }
+        let dashboard = DashboardDriver(tmux: tmux)
+
+        let screen = try dashboard.launch(
+            "", environment: "CITRUS_API_KEY=rsk_e2e_key CITRUS_BASE_URL=\(server.baseURL.absoluteString)", expectsDemo: false)
+        #expect(screen[0].hasPrefix(" citrus-fleet   Reseller balance $5,000.00"))
+
+        let target = try dashboard.firstRow(in: screen) { $0.status == "active" }
+        try dashboard.select(target)
+        try tmux.press("d")
+        try tmux.waitFor("\(target.iccid) to show suspended") { lines in
+            DashboardDriver.row(target.iccid, in: lines)?.status == "suspended"
+        }
+        let client = CitrusClient(configuration: CitrusClientConfiguration(baseURL: server.baseURL, apiKey: "rsk_e2e_key"))
+        #expect(try await client.esim(iccid: target.iccid).status == .suspended)
+
+        try tmux.press("q")
+        try dashboard.expectShellBack(exitStatus: 0)
+        let log = try String(contentsOf: dashboard.logFile, encoding: .utf8)
+        #expect(!log.contains("rsk_e2e_key"))
     }
 
     @Test func sigtermRestoresTerminal() throws {
