@@ -54,6 +54,12 @@ enum CitrusFleet {
     private static func run(
         _ commandLine: FleetCommandLine, target: DashboardTarget, environment: [String: String], log: FileLog
     ) -> Int32 {
+        do {
+            try NcursesTerminal.requireTerminal()
+        } catch {
+            printError("\(error)")
+            return 1
+        }
         let theme = loadTheme(commandLine.themePath, log: log)
 
         let connection: DashboardConnection

@@ -37,9 +37,7 @@ public final class NcursesTerminal: TerminalBackend {
     /// - Throws: `DashboardSetupError` when standard input or output is not a
     ///   terminal, or when ncurses does not know the terminal type.
     public init(wakeUpFileDescriptor: Int32) throws {
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            throw DashboardSetupError.notATerminal
-        }
+        try Self.requireTerminal()
         setlocale(LC_ALL, "")
         _ = citrus_save_terminal_modes()
         _ = citrus_install_termination_handlers(wakeUpFileDescriptor)
@@ -68,6 +66,15 @@ public final class NcursesTerminal: TerminalBackend {
 
     deinit {
         stop()
+    }
+
+    /// Throws `DashboardSetupError.notATerminal` unless standard input and
+    /// standard output are both terminals, so callers can fail before they
+    /// start anything else.
+    public static func requireTerminal() throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw DashboardSetupError.notATerminal
+        }
     }
 
     public var size: (width: Int, height: Int) {

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// The `citrus-fleet` command line, run as a process without a terminal:
+/// arguments are checked before the terminal is touched, so each bad one
+/// exits with status 2 and a message on standard error.
+@Suite struct CommandLineEndToEndTests {
+    /// Runs citrus-fleet with `arguments` and `environment` added to a clean
+    /// environment whose XDG directories point at a new temporary directory.
+    private func runFleet(_ arguments: [String], environment: [String] = []) throws -> ProcessResult {
+        let binary = try CitrusFleetBinary.path().path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("citrus-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        let base = [
+            "-i", "PATH=/usr/bin:/bin", "HOME=\(directory.path)", "XDG_STATE_HOME=\(directory.path)/state",
+            "XDG_DATA_HOME=\(directory.path)/data", "XDG_CONFIG_HOME=\(directory.path)/config", "TERM=xterm",
+        ]
+        return try ProcessRunner.run(["env"] + base + environment + [binary] + arguments, timeout: 30)
+    }
+
+    @Test func helpListsKeysAndExitsZero() throws {
+        let result = try runFleet(["--help"])
+
+        #expect(result.status == 0)
+        #expect(result.output.hasPrefix("USAGE: citrus-fleet [options]"))
+        #expect(result.output.contains("--speed N"))
+        #expect(result.output.contains("CITRUS_API_KEY"))
+    }
+
+    @Test func apiKeyFlagIsRejectedWithoutEchoingIt() throws {
+        let result = try runFleet(["--api-key", "rsk_secret_value"])
+
+        #expect(result.status == 2)
+        #expect(result.output.contains("The API key is not accepted on the command line"))
+        #expect(!result.output.contains("rsk_secret_value"))
+    }
+
+    @Test func unknownFlagNamesItself() throws {
+        let result = try runFleet(["--sped", "60"])
+
+        #expect(result.status == 2)
+        #expect(result.output == "citrus-fleet: Unknown option '--sped'. Run 'citrus-fleet --help' to see the options.\n")
+    }
+
+    @Test func baseURLWithoutKeyIsRejected() throws {
+        let result = try runFleet(["--base-url", "https://example.invalid/api"])
+
+        #expect(result.status == 2)
+        #expect(result.output.contains("--base-url https://example.invalid/api needs an API key"))
+    }
+
+    @Test func simulatorFlagsWithKeyAreRejected() throws {
+        let result = try runFleet(["--speed", "10"], environment: ["CITRUS_API_KEY=rsk_test"])
+
+        #expect(result.status == 2)
+        #expect(result.output.contains("--speed and --seed set the built-in simulator"))
+    }
+
+    @Test func plainHTTPToRemoteHostIsRejected() throws {
+        let result = try runFleet([], environment: ["CITRUS_API_KEY=rsk_test", "CITRUS_BASE_URL=http://203.0.113.5/api/v2/reseller"])
+
+        #expect(result.status == 2)
+        #expect(result.output.contains("uses plain http:// to 203.0.113.5"))
+        #expect(!result.output.contains("rsk_test"))
+    }
+
+    @Test func intervalOutOfRangeIsRejected() throws {
+        let result = try runFleet(["--interval", "0"])
+
+        #expect(result.status == 2)
+        #expect(result.output.contains("Invalid value '0' for --interval"))
+    }
+
+    @Test func withoutTerminalExitsOne() throws {
+        let result = try runFleet(["--seed", "7"])
+
+        #expect(result.status == 1)
+        #expect(result.output.contains("The dashboard needs a terminal"))
+    }
+}
