@@ -53,6 +53,14 @@ import Testing
         #expect(TextLayout.truncate("東京都", toWidth: 4) == "東…")
     }
 
+    @Test func truncateMeasuresSanitizedText() {
+        // Four bidi overrides are 0 columns raw but 4 as U+FFFD placeholders.
+        let truncated = TextLayout.truncate("ab\u{202E}\u{202E}\u{202E}\u{202E}cd", toWidth: 5)
+
+        #expect(truncated == "ab\u{FFFD}\u{FFFD}…")
+        #expect(DisplayWidth.of(truncated) == 5)
+    }
+
     @Test func padLeftAlignsRight() {
         #expect(TextLayout.padLeft("1.00", toWidth: 6) == "  1.00")
     }

@@ -1,4 +1,7 @@
-/// Fitting text into a number of terminal columns, measured with `DisplayWidth`.
+/// Fitting text into a number of terminal columns, measured with
+/// `DisplayWidth`. Text is sanitized first, because a placeholder can be
+/// wider than the character it replaces (a bidi override is 0 columns, its
+/// U+FFFD is 1).
 public enum TextLayout {
     /// The ellipsis that marks truncated text. It is 1 column wide.
     public static let ellipsis: Character = "…"
@@ -6,8 +9,9 @@ public enum TextLayout {
     /// Returns `text` cut to at most `width` columns. Text that had to be cut
     /// ends with `…`. A wide glyph that would straddle the limit is dropped
     /// whole, so the result may be 1 column shorter than `width`.
-    public static func truncate(_ text: String, toWidth width: Int) -> String {
+    public static func truncate(_ rawText: String, toWidth width: Int) -> String {
         guard width > 0 else { return "" }
+        let text = TerminalSanitizer.sanitize(rawText)
         guard DisplayWidth.of(text) > width else { return text }
 
         var result = ""
@@ -38,8 +42,9 @@ public enum TextLayout {
 
     /// Splits `text` into lines of at most `width` columns, breaking at spaces
     /// where it can and inside a word only when the word alone is too wide.
-    public static func wrap(_ text: String, toWidth width: Int) -> [String] {
+    public static func wrap(_ rawText: String, toWidth width: Int) -> [String] {
         guard width > 0 else { return [] }
+        let text = TerminalSanitizer.sanitize(rawText)
         var lines: [String] = []
         var line = ""
         var lineWidth = 0
