@@ -54,6 +54,18 @@ import Testing
         #expect(render(state)[0].hasSuffix("updated 0s ago"))
     }
 
+    @Test func headerShowsSweepProgressUntilSweepEnds() {
+        var state = Fixtures.state(width: 120, height: 12)
+        let progress = SweepProgress(
+            pagesRead: 6, simsRead: 1_200, totalSIMs: 100_000, startedAt: Fixtures.now,
+            lastSweepSeconds: nil, staleAfterSeconds: 120, budgetPerMinute: 60)
+        _ = state.reduce(.fleetChanged(FleetChangeBatch(sweep: progress)))
+        #expect(render(state)[0] == " citrus-fleet   DEMO   Reseller balance $5,000.00   3 SIMs                      sweeping 1,200/100,000, updated 12s ago")
+
+        _ = state.reduce(.fleetChanged(FleetChangeBatch(sweepCompletedAt: Fixtures.now, sweep: progress)))
+        #expect(render(state)[0] == " citrus-fleet   DEMO   Reseller balance $5,000.00   3 SIMs                                               updated 0s ago")
+    }
+
     @Test func headerBeforeFirstSweep() {
         let state = AppState(isDemo: true, isReadOnly: false, width: 80, height: 12, now: Fixtures.now)
         #expect(render(state)[0] == " citrus-fleet   DEMO   Reseller balance …   0 SIMs           loading the fleet…")

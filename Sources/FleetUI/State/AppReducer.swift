@@ -216,7 +216,12 @@ extension AppState {
             selectedRow = fleet.row(of: selectedICCID) ?? selectedRow
         }
         if let balance = batch.resellerBalance { resellerBalance = balance.balance }
-        if let completed = batch.sweepCompletedAt { lastSweepCompletedAt = completed }
+        if let completed = batch.sweepCompletedAt {
+            lastSweepCompletedAt = completed
+            sweepInProgress = nil
+        } else if let sweep = batch.sweep {
+            sweepInProgress = sweep
+        }
         if let health = batch.health { self.health = health }
         if let error = batch.refreshError {
             refreshError = error

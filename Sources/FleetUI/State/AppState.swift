@@ -71,6 +71,8 @@ public struct AppState: Sendable {
     public var refreshError: String?
     /// Whether the refresh loop reaches the API, as its last report said.
     public var health: RefreshHealth = .healthy
+    /// The sweep under way, or nil between sweeps.
+    public var sweepInProgress: SweepProgress?
     /// The time the views use for "updated 12s ago".
     public var now: Date
     /// ICCIDs with an action in flight, so a second action on the same SIM

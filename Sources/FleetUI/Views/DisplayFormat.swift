@@ -11,6 +11,17 @@ enum DisplayFormat {
         return text
     }
 
+    /// A count with thousands separators: `100,000`.
+    static func count(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { grouped.append(",") }
+            grouped.append(digit)
+        }
+        return (value < 0 ? "-" : "") + grouped
+    }
+
     /// How long ago `date` was, coarsely: `4s ago`, `12m ago`, `3h ago`.
     static func age(of date: Date, now: Date) -> String {
         let seconds = max(0, Int(now.timeIntervalSince(date)))

@@ -20,8 +20,11 @@ public enum HeaderView {
             buffer.put(text, x: buffer.width - DisplayWidth.of(text), y: row, style: theme.headerError)
             return
         }
-        let freshness = state.lastSweepCompletedAt.map { "updated \(DisplayFormat.age(of: $0, now: state.now))" }
+        var freshness = state.lastSweepCompletedAt.map { "updated \(DisplayFormat.age(of: $0, now: state.now))" }
             ?? "loading the fleet…"
+        if let sweep = state.sweepInProgress, let total = sweep.totalSIMs, sweep.simsRead < total {
+            freshness = "sweeping \(DisplayFormat.count(sweep.simsRead))/\(DisplayFormat.count(total)), " + freshness
+        }
         let text = TextLayout.truncate(freshness + " ", toWidth: remaining)
         buffer.put(text, x: buffer.width - DisplayWidth.of(text), y: row, style: theme.header)
     }
