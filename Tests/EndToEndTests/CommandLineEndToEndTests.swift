@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The `citrus-fleet` command line, run as a process without a terminal:
+/// Tests of the `citrus-fleet` command line, run as a process without a terminal:
 /// arguments are checked before the terminal is touched, so each bad one
 /// exits with status 2 and a message on standard error.
 @Suite struct CommandLineEndToEndTests {

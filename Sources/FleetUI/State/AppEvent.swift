@@ -34,7 +34,7 @@ public enum OperationRequest: Hashable, Sendable {
         }
     }
 
-    /// What the status line shows while the request is in flight.
+    /// The status-line text while the request is in flight.
     public var progressMessage: String {
         switch self {
         case .enable(let iccid): return "Enabling \(iccid)…"
@@ -45,7 +45,7 @@ public enum OperationRequest: Hashable, Sendable {
     }
 }
 
-/// Work that the reducer asks the app to do.
+/// Work that the reducer returns for the app to do.
 public enum Effect: Equatable, Sendable {
     /// Send the request; its report comes back as `.operationFinished`.
     case perform(OperationRequest)
@@ -54,7 +54,7 @@ public enum Effect: Equatable, Sendable {
 }
 
 extension ThrottleSpeed {
-    /// The speed in words for pickers and messages: "no limit", "500 kbps".
+    /// Returns the speed in words for pickers and messages: "no limit", "500 kbps".
     static func label(_ speed: ThrottleSpeed) -> String {
         if speed == .noLimit { return "no limit" }
         if let kbps = speed.kilobitsPerSecond { return "\(kbps) kbps" }

@@ -24,13 +24,13 @@ public struct StatusMessage: Equatable, Sendable {
 /// The amount input of the fund prompt.
 public struct FundPrompt: Equatable, Sendable {
     public var iccid: String
-    /// What the operator typed, kept when the amount is rejected.
+    /// The text the operator typed, kept when the amount is rejected.
     public var text: String = ""
-    /// Why the last Enter was rejected, in plain words.
+    /// The reason the last Enter was rejected, in plain words.
     public var error: String?
 
-    /// The most characters the field accepts; the largest valid amount,
-    /// `$10000.00`, has 9.
+    /// The maximum number of characters in the field. The largest valid
+    /// amount, `$10000.00`, has 9.
     public static let maximumLength = 16
 }
 
@@ -43,7 +43,7 @@ public struct ThrottlePicker: Equatable, Sendable {
     public var highlighted: Int
 }
 
-/// What the keyboard is talking to.
+/// The part of the screen that receives keys.
 public enum InputMode: Equatable, Sendable {
     case browsing
     case fundPrompt(FundPrompt)
@@ -69,7 +69,7 @@ public struct AppState: Sendable {
     public var lastSweepCompletedAt: Date?
     /// The last refresh failure, until a later batch succeeds.
     public var refreshError: String?
-    /// Whether the refresh loop reaches the API, as its last report said.
+    /// Whether the refresh loop reaches the API, from its last report.
     public var health: RefreshHealth = .healthy
     /// The sweep under way, or nil between sweeps.
     public var sweepInProgress: SweepProgress?

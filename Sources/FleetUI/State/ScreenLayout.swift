@@ -1,4 +1,4 @@
-/// Where each part of the dashboard goes on a screen of a given size.
+/// The rows of each part of the dashboard on a screen of a given size.
 ///
 /// Rows from the top: the header, the column headings, the table body, then
 /// the status line and the key-hint footer at the bottom.

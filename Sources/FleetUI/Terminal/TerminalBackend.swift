@@ -5,8 +5,8 @@ public enum TerminalInput: Equatable, Sendable {
     case resized(width: Int, height: Int)
 }
 
-/// What the UI loop needs from a terminal. The ncurses backend is the real
-/// one; tests can supply their own.
+/// The terminal operations the UI loop uses. The ncurses backend is the
+/// real one; tests can supply their own.
 public protocol TerminalBackend: AnyObject {
     /// The screen size in columns and rows.
     var size: (width: Int, height: Int) { get }

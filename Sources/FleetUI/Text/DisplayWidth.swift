@@ -12,7 +12,7 @@
 /// Terminals that draw such clusters 2 columns wide will shift the rest of
 /// that row by one column.
 public enum DisplayWidth {
-    /// The number of terminal columns `grapheme` occupies: 0, 1 or 2.
+    /// Returns the number of terminal columns `grapheme` occupies: 0, 1 or 2.
     public static func of(_ grapheme: Character) -> Int {
         if let ascii = grapheme.asciiValue, ascii >= 0x20 { return 1 }
         let scalars = grapheme.unicodeScalars
@@ -20,7 +20,7 @@ public enum DisplayWidth {
         return isWide(first) ? 2 : 1
     }
 
-    /// The number of terminal columns `text` occupies.
+    /// Returns the number of terminal columns `text` occupies.
     public static func of(_ text: String) -> Int {
         var total = 0
         for grapheme in text {
@@ -29,7 +29,7 @@ public enum DisplayWidth {
         return total
     }
 
-    /// Whether `scalar` takes no column of its own: nonspacing marks (which
+    /// Returns whether `scalar` takes no column of its own: nonspacing marks (which
     /// include the variation selectors), enclosing marks, format characters
     /// such as U+200D ZERO WIDTH JOINER, and the Hangul medial vowels and final
     /// consonants that join a syllable.
@@ -42,7 +42,7 @@ public enum DisplayWidth {
         }
     }
 
-    /// Whether `scalar` is drawn 2 columns wide.
+    /// Returns whether `scalar` is drawn 2 columns wide.
     static func isWide(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.properties.isEmojiPresentation { return true }
         let value = scalar.value

@@ -1,17 +1,17 @@
 import CitrusAPI
 import Foundation
 
-/// How values read on screen.
+/// Formatting of values for the screen.
 enum DisplayFormat {
     /// An amount of US dollars without the dollar sign, for columns whose
-    /// heading says USD: `1,234.56`, `-0.05`.
+    /// heading names the currency: `1,234.56`, `-0.05`.
     static func usd(_ money: Money) -> String {
         var text = money.formatted()
         if let dollar = text.firstIndex(of: "$") { text.remove(at: dollar) }
         return text
     }
 
-    /// A count with thousands separators: `100,000`.
+    /// Formats a count with thousands separators: `100,000`.
     static func count(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var grouped = ""
@@ -22,7 +22,7 @@ enum DisplayFormat {
         return (value < 0 ? "-" : "") + grouped
     }
 
-    /// How long ago `date` was, coarsely: `4s ago`, `12m ago`, `3h ago`.
+    /// Formats how long ago `date` was, coarsely: `4s ago`, `12m ago`, `3h ago`.
     static func age(of date: Date, now: Date) -> String {
         let seconds = max(0, Int(now.timeIntervalSince(date)))
         if seconds < 60 { return "\(seconds)s ago" }
