@@ -106,10 +106,16 @@ enum CitrusFleet {
             state: state, theme: theme, performer: FleetOperations(client: connection.client, refreshLoop: refreshLoop), mailbox: mailbox,
             log: { log.info($0) })
         let status = app.run(on: terminal)
-
-        Task.detached { await refreshLoop.stop() }
         log.info("citrus-fleet stopped with exit status \(status).")
-        return status
+
+        // The terminal is restored, and the log and audit log are written per
+        // line, so nothing is left to flush. The process ends here without
+        // cancelling requests in flight or releasing the simulator, because on
+        // Linux cancelling a URLSession task while its response completes can
+        // deadlock inside FoundationNetworking (swift-corelibs-foundation in
+        // Swift 6.3), and the shell would never get its prompt back.
+        fflush(nil)
+        _exit(status)
     }
 
     private static func loadTheme(_ path: String?, log: FileLog) -> Theme {

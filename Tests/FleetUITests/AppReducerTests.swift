@@ -109,6 +109,14 @@ import Testing
         #expect(state.hasQuit)
     }
 
+    @Test func quitWithActionInFlightSaysItWaits() {
+        var state = Fixtures.state()
+        _ = press([.character("d")], in: &state)
+
+        #expect(press([.character("q")], in: &state) == [.quit])
+        #expect(state.status == StatusMessage("Quitting: waiting up to 5 s for 1 action(s) in flight…", kind: .info))
+    }
+
     @Test func terminationSignalQuits() {
         var state = Fixtures.state()
         #expect(state.reduce(.terminationRequested) == [.quit])

@@ -74,12 +74,14 @@ private final class FakeTerminal: TerminalBackend, @unchecked Sendable {
         lock.withLock { frames.last }
     }
 
-    /// Waits up to 10 s for a frame that satisfies `condition`.
-    func waitForFrame(_ condition: (ScreenBuffer) -> Bool) -> Bool {
+    /// Waits up to 10 s for a frame that satisfies `condition`. It sleeps
+    /// between checks instead of blocking, so the tasks that perform actions
+    /// can run on the cooperative pool meanwhile.
+    func waitForFrame(_ condition: (ScreenBuffer) -> Bool) async -> Bool {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if let frame = lastFrame, condition(frame) { return true }
-            usleep(10_000)
+            try? await Task.sleep(for: .milliseconds(10))
         }
         return false
     }
@@ -94,24 +96,44 @@ private struct SuspendingPerformer: OperationPerformer {
     }
 }
 
+/// Answers like `SuspendingPerformer`, after `delay`.
+private struct SlowPerformer: OperationPerformer {
+    var delay: Duration
+
+    func perform(_ request: OperationRequest) async -> OperationReport {
+        try? await Task.sleep(for: delay)
+        return await SuspendingPerformer().perform(request)
+    }
+}
+
 /// The exit status of a UI loop running on its own thread.
 private final class LoopResult: @unchecked Sendable {
     private let lock = NSLock()
     private var status: Int32?
-    let finished = DispatchSemaphore(value: 0)
 
     func set(_ value: Int32) {
         lock.withLock { status = value }
-        finished.signal()
     }
 
     var value: Int32? { lock.withLock { status } }
+
+    /// Waits up to 10 s for the loop to end, without blocking a thread.
+    func finished() async -> Bool {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if value != nil { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
 }
 
-@Suite struct DashboardAppTests {
-    private func startLoop(_ terminal: FakeTerminal, mailbox: Mailbox) -> LoopResult {
+@Suite(.serialized) struct DashboardAppTests {
+    private func startLoop(
+        _ terminal: FakeTerminal, mailbox: Mailbox, performer: any OperationPerformer = SuspendingPerformer()
+    ) -> LoopResult {
         let state = AppState(isDemo: true, isReadOnly: false, width: 100, height: 12, now: Fixtures.now)
-        let app = DashboardApp(state: state, theme: .builtIn, performer: SuspendingPerformer(), mailbox: mailbox, log: { _ in })
+        let app = DashboardApp(state: state, theme: .builtIn, performer: performer, mailbox: mailbox, log: { _ in })
         let result = LoopResult()
         // The loop owns the app from here on; the test only reads the terminal.
         nonisolated(unsafe) let unsafeApp = app
@@ -121,37 +143,53 @@ private final class LoopResult: @unchecked Sendable {
         return result
     }
 
-    @Test func batchKeyAndReportReachScreen() throws {
+    @Test func batchKeyAndReportReachScreen() async throws {
         let terminal = FakeTerminal()
         let mailbox = try Mailbox()
         let result = startLoop(terminal, mailbox: mailbox)
 
         mailbox.post(.fleetChanged(FleetChangeBatch(added: Fixtures.threeSIMs, sweepCompletedAt: Date())))
-        #expect(terminal.waitForFrame { $0.line(2).contains(Fixtures.traveler.iccid) })
+        #expect(await terminal.waitForFrame { $0.line(2).contains(Fixtures.traveler.iccid) })
 
         terminal.press(.character("d"))
-        #expect(terminal.waitForFrame { $0.line(2).contains("suspended") })
+        #expect(await terminal.waitForFrame { $0.line(2).contains("suspended") })
         #expect(terminal.lastFrame?.line(10) == " Disable succeeded for \(Fixtures.traveler.iccid): status suspended.")
 
         terminal.press(.character("q"))
-        #expect(result.finished.wait(timeout: .now() + 10) == .success)
+        #expect(await result.finished())
         #expect(result.value == 0)
         #expect(terminal.stopCount == 1)
     }
 
-    @Test func terminationSignalEndsLoopWithSignalStatus() throws {
+    @Test func quitWaitsForActionInFlight() async throws {
+        let terminal = FakeTerminal()
+        let mailbox = try Mailbox()
+        let result = startLoop(terminal, mailbox: mailbox, performer: SlowPerformer(delay: .milliseconds(300)))
+        mailbox.post(.fleetChanged(FleetChangeBatch(added: Fixtures.threeSIMs, sweepCompletedAt: Date())))
+        #expect(await terminal.waitForFrame { $0.line(2).contains(Fixtures.traveler.iccid) })
+
+        terminal.press(.character("d"))
+        terminal.press(.character("q"))
+
+        #expect(await result.finished())
+        #expect(result.value == 0)
+        #expect(terminal.lastFrame?.line(2).contains("suspended") == true)
+        #expect(terminal.lastFrame?.line(10) == " Disable succeeded for \(Fixtures.traveler.iccid): status suspended.")
+    }
+
+    @Test func terminationSignalEndsLoopWithSignalStatus() async throws {
         let terminal = FakeTerminal()
         let result = startLoop(terminal, mailbox: try Mailbox())
-        #expect(terminal.waitForFrame { _ in true })
+        #expect(await terminal.waitForFrame { _ in true })
 
         terminal.sendSignal(SIGTERM)
 
-        #expect(result.finished.wait(timeout: .now() + 10) == .success)
+        #expect(await result.finished())
         #expect(result.value == 128 + SIGTERM)
         #expect(terminal.stopCount == 1)
     }
 
-    @Test func mailboxDrainsInPostOrder() throws {
+    @Test func mailboxDrainsInPostOrder() async throws {
         let mailbox = try Mailbox()
         mailbox.post(.tick(Fixtures.now))
         mailbox.post(.terminationRequested)

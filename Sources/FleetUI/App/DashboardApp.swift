@@ -14,6 +14,9 @@ public final class DashboardApp {
     /// The poll timeout, in milliseconds. With nothing to do, the loop wakes
     /// once per interval only to keep "updated 12s ago" current.
     public static let clockTickMilliseconds: Int32 = 1000
+    /// How long quitting waits for the results of actions in flight, in
+    /// seconds, so that their outcome reaches the log and the screen.
+    public static let pendingActionWaitSeconds: TimeInterval = 5
 
     public private(set) var state: AppState
     public let mailbox: Mailbox
@@ -70,8 +73,32 @@ public final class DashboardApp {
             apply(events)
             redraw(on: terminal, onlyClockMoved: onlyClockMoved)
         }
+        waitForPendingActions(on: terminal)
         log("UI loop stopped with exit status \(exitStatus).")
         return exitStatus
+    }
+
+    /// Waits up to `pendingActionWaitSeconds` for the reports of actions still
+    /// in flight after a quit, showing them as they arrive. Keys typed
+    /// meanwhile are read and dropped, so they do not reach the shell; a
+    /// second termination signal ends the wait.
+    private func waitForPendingActions(on terminal: TerminalBackend) {
+        guard !state.pendingICCIDs.isEmpty else { return }
+        redraw(on: terminal, onlyClockMoved: false)
+        let deadline = Date().addingTimeInterval(Self.pendingActionWaitSeconds)
+
+        while !state.pendingICCIDs.isEmpty, Date() < deadline {
+            _ = waitForInput(terminal)
+            mailbox.consumeWakeUps()
+            _ = terminal.readInput()
+            if terminal.takeTerminationSignal() != nil { break }
+            apply(mailbox.drain())
+            redraw(on: terminal, onlyClockMoved: false)
+        }
+        if !state.pendingICCIDs.isEmpty {
+            let iccids = state.pendingICCIDs.sorted().joined(separator: ", ")
+            log("Quit before the result of actions on \(iccids) arrived; their outcome is unknown. Check these SIMs before repeating the action.")
+        }
     }
 
     /// Draws the state. When only the clock moved, just the header (with its

@@ -139,6 +139,10 @@ extension AppState {
 
     private mutating func quit() -> [Effect] {
         hasQuit = true
+        if !pendingICCIDs.isEmpty {
+            status = StatusMessage(
+                "Quitting: waiting up to 5 s for \(pendingICCIDs.count) action(s) in flight…", kind: .info)
+        }
         return [.quit]
     }
 
