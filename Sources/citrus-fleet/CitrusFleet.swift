@@ -110,10 +110,10 @@ enum CitrusFleet {
 
         // The terminal is restored, and the log and audit log are written per
         // line, so nothing is left to flush. The process ends here without
-        // cancelling requests in flight or releasing the simulator, because on
-        // Linux cancelling a URLSession task while its response completes can
-        // deadlock inside FoundationNetworking (swift-corelibs-foundation in
-        // Swift 6.3), and the shell would never get its prompt back.
+        // cancelling requests in flight or releasing the simulator. On Linux
+        // (Swift 6.3), cancelling a URLSession task while its response
+        // completes can deadlock inside FoundationNetworking, and then the
+        // shell would never get its prompt back.
         fflush(nil)
         _exit(status)
     }
