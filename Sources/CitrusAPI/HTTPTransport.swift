@@ -52,17 +52,14 @@ struct HTTPTransport: Sendable {
         var request = request
         request.timeoutInterval = Self.backstopTimeout(requestTimeout)
 
-        let session: URLSession
-        if freshConnection {
-            session = Self.makeSession(requestTimeout: requestTimeout, delegate: redirectBlocker)
-        } else {
-            session = sharedSession
-        }
-        defer {
-            if freshConnection { session.finishTasksAndInvalidate() }
+        let sharedSession = self.sharedSession
+        let requestTimeout = self.requestTimeout
+        let redirectBlocker = self.redirectBlocker
+        let makeSession: @Sendable () -> URLSession = {
+            freshConnection ? Self.makeSession(requestTimeout: requestTimeout, delegate: redirectBlocker) : sharedSession
         }
 
-        let outcome = await Self.race(session: session, request: request, timeout: requestTimeout)
+        let outcome = await Self.race(makeSession: makeSession, invalidateAfterUse: freshConnection, request: request, timeout: requestTimeout)
         switch outcome {
         case .response(let data, let response):
             guard let http = response as? HTTPURLResponse else {
@@ -71,6 +68,8 @@ struct HTTPTransport: Sendable {
             return (data, http)
         case .deadline:
             throw CitrusError.transport(endpoint: endpoint, delivery: .maybeSent, reason: "no response within \(Self.format(requestTimeout)) s (timed out)")
+        case .cancelled:
+            throw CitrusError.transport(endpoint: endpoint, delivery: .maybeSent, reason: "the calling task was cancelled while the request was in flight")
         case .failure(let error as URLError):
             throw CitrusError.transport(endpoint: endpoint, delivery: Self.delivery(of: error), reason: Self.describe(error))
         case .failure(let error):
@@ -78,38 +77,50 @@ struct HTTPTransport: Sendable {
         }
     }
 
-    private enum RaceOutcome: Sendable {
+    enum RaceOutcome: Sendable {
         case response(Data, URLResponse)
         case deadline
+        case cancelled
         case failure(any Error)
     }
 
-    /// Runs the request against a deadline; the loser is cancelled.
-    private static func race(session: URLSession, request: URLRequest, timeout: TimeInterval) async -> RaceOutcome {
-        await withTaskGroup(of: RaceOutcome?.self) { group in
-            group.addTask {
-                do {
-                    let (data, response) = try await session.data(for: request)
-                    return .response(data, response)
-                } catch {
-                    return .failure(error)
+    /// Runs the request against a deadline. Whichever comes first, the response,
+    /// the deadline or the caller's cancellation, decides the outcome, and a task
+    /// still running is then cancelled.
+    private static func race(makeSession: @escaping @Sendable () -> URLSession, invalidateAfterUse: Bool,
+                             request: URLRequest, timeout: TimeInterval) async -> RaceOutcome {
+        // This queue creates, starts, cancels and invalidates the task. FoundationNetworking's
+        // `resume()` and `cancel()` wait on the session's internal queue, so they must not
+        // run on a thread of the Swift concurrency pool (one per core). A serial queue of
+        // its own gets a thread even when the global concurrent queues are saturated.
+        let controlQueue = DispatchQueue(label: "CitrusAPI.HTTPTransport.request")
+        let race = RequestRace()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<RaceOutcome, Never>) in
+                race.begin(continuation)
+                controlQueue.async {
+                    let session = makeSession()
+                    let task = session.dataTask(with: request) { data, response, error in
+                        if let error {
+                            race.finish(.failure(error))
+                        } else if let response {
+                            race.finish(.response(data ?? Data(), response))
+                        } else {
+                            race.finish(.failure(URLError(.badServerResponse)))
+                        }
+                    }
+                    race.attach(task)
+                    task.resume()
+                    if invalidateAfterUse { session.finishTasksAndInvalidate() }
+                }
+                controlQueue.asyncAfter(deadline: .now() + max(timeout, 0.001)) {
+                    if race.finish(.deadline) { race.cancelTask() }
                 }
             }
-            group.addTask {
-                do {
-                    try await Task.sleep(for: .seconds(max(timeout, 0.001)))
-                    return .deadline
-                } catch {
-                    // Cancelled because the request finished first.
-                    return nil
-                }
+        } onCancel: {
+            controlQueue.async {
+                if race.finish(.cancelled) { race.cancelTask() }
             }
-            var result: RaceOutcome = .deadline
-            if let first = await group.next(), let outcome = first {
-                result = outcome
-            }
-            group.cancelAll()
-            return result
         }
     }
 
@@ -153,6 +164,59 @@ struct HTTPTransport: Sendable {
 
     static func format(_ seconds: TimeInterval) -> String {
         seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.2f", seconds)
+    }
+}
+
+/// The shared state of one request's race: the first `finish` resumes the
+/// caller, and the others are ignored.
+private final class RequestRace: @unchecked Sendable {
+    // `lock` guards every field below.
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<HTTPTransport.RaceOutcome, Never>?
+    private var task: URLSessionDataTask?
+    /// The winning outcome when it came before `begin` (a task cancelled at once).
+    private var earlyOutcome: HTTPTransport.RaceOutcome?
+    private var finished = false
+
+    func begin(_ continuation: CheckedContinuation<HTTPTransport.RaceOutcome, Never>) {
+        let early: HTTPTransport.RaceOutcome? = lock.withLock {
+            if let earlyOutcome { return earlyOutcome }
+            self.continuation = continuation
+            return nil
+        }
+        if let early { continuation.resume(returning: early) }
+    }
+
+    func attach(_ task: URLSessionDataTask) {
+        let cancelNow: Bool = lock.withLock {
+            self.task = task
+            return finished
+        }
+        // The deadline or a cancellation came before the task existed.
+        if cancelNow { task.cancel() }
+    }
+
+    /// Resumes the caller with `outcome` unless another outcome came first, and
+    /// returns whether this one won.
+    @discardableResult
+    func finish(_ outcome: HTTPTransport.RaceOutcome) -> Bool {
+        let (won, waiting): (Bool, CheckedContinuation<HTTPTransport.RaceOutcome, Never>?) = lock.withLock {
+            guard !finished else { return (false, nil) }
+            finished = true
+            guard let continuation else {
+                earlyOutcome = outcome
+                return (true, nil)
+            }
+            self.continuation = nil
+            return (true, continuation)
+        }
+        waiting?.resume(returning: outcome)
+        return won
+    }
+
+    func cancelTask() {
+        let running = lock.withLock { task }
+        running?.cancel()
     }
 }
 

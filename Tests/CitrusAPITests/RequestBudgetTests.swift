@@ -162,10 +162,11 @@ struct RequestBudgetTests {
         // 30 grants: 10 at once, then 20 at 10 per second, so at least about 2 s.
         let span = try #require(sorted.last) - sorted[0]
         #expect(span >= 1.8)
-        // In any interval, grants never exceed the burst plus the refill (+1 for rounding).
+        // In any interval, grants never exceed the burst plus the refill. The times are
+        // taken after each task resumes, so a loaded machine can bunch them: 3 of slack.
         for start in sorted.indices {
             for end in start..<sorted.count {
-                let allowed = 10 + (sorted[end] - sorted[start]) * 10 + 1
+                let allowed = 10 + (sorted[end] - sorted[start]) * 10 + 3
                 #expect(Double(end - start + 1) <= allowed)
             }
         }

@@ -43,7 +43,7 @@ final class ScriptedHTTPServer: @unchecked Sendable {
     private let rawGreeting: Data?
 
     /// Starts listening. `rawGreeting`, when set, is written on each connection
-    /// before anything is read, and the connection is then closed.
+    /// after its first bytes are read, and the connection is then closed.
     init(rawGreeting: Data? = nil, handler: @escaping Handler) throws {
         self.handler = handler
         self.rawGreeting = rawGreeting
@@ -113,7 +113,14 @@ final class ScriptedHTTPServer: @unchecked Sendable {
             close(connection)
         }
         if let rawGreeting {
+            // Read what the client sent first (a TLS ClientHello), so closing sends FIN, not RST.
+            var descriptor = pollfd(fd: connection, events: Int16(POLLIN), revents: 0)
+            if poll(&descriptor, 1, 5_000) > 0 {
+                var chunk = [UInt8](repeating: 0, count: 65_536)
+                _ = recv(connection, &chunk, chunk.count, 0)
+            }
             writeAll(connection, rawGreeting)
+            shutdown(connection, Int32(SHUT_WR))
             return
         }
         var buffer = Data()

