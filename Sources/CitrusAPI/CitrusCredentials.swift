@@ -154,3 +154,11 @@ public enum CitrusCredentials {
         return false
     }
 }
+
+extension CitrusClient {
+    /// Loads the API key by the rules of `CitrusCredentials.loadAPIKey`: the key
+    /// file, then `CITRUS_API_KEY`, then `api-key` in the configuration directory.
+    public static func loadAPIKey(environment: [String: String], keyFilePath: String? = nil, configDirectory: String? = nil) throws(CredentialsError) -> String? {
+        try CitrusCredentials.loadAPIKey(environment: environment, keyFilePath: keyFilePath, configDirectory: configDirectory)
+    }
+}

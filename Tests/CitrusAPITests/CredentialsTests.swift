@@ -22,6 +22,7 @@ struct CredentialsTests {
     @Test("environment variable provides the key")
     func environment() throws {
         #expect(try CitrusCredentials.loadAPIKey(environment: ["CITRUS_API_KEY": " \(key)\n"]) == key)
+        #expect(try CitrusClient.loadAPIKey(environment: ["CITRUS_API_KEY": key]) == key)
     }
 
     @Test("no source returns nil")

@@ -199,3 +199,38 @@ extension ScriptedHTTPServer.Reply {
         .respond(status: status, headers: headers, body: body)
     }
 }
+
+/// A port on 127.0.0.1 that refuses connections: the socket is bound but never
+/// listens, and it stays bound until this object goes away, so no other test's
+/// server can get the port meanwhile.
+final class RefusingPort: @unchecked Sendable {
+    let port: UInt16
+    private let descriptor: Int32
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else {
+            close(fd)
+            throw POSIXError(.EADDRINUSE)
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        descriptor = fd
+        port = UInt16(bigEndian: address.sin_port)
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/api/v2/reseller")! }
+}

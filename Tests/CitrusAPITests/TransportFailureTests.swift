@@ -32,16 +32,12 @@ struct TransportFailureTests {
         return .json(200, Fixtures.esim)
     }
 
-    static func closedPortURL() throws -> URL {
-        let server = try ScriptedHTTPServer { _ in .close }
-        let url = server.baseURL
-        server.stop()
-        return url
-    }
 
     @Test("closed port: GET fails as not sent after its retries")
     func closedPortGET() async throws {
-        let client = Self.client(try Self.closedPortURL())
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let client = Self.client(refusing.baseURL)
         let error = await #expect(throws: CitrusError.self) { try await client.walletBalance() }
         #expect(error?.delivery == .notSent)
     }
@@ -49,7 +45,9 @@ struct TransportFailureTests {
     @Test("closed port: provision is retried because it was never sent")
     func closedPortProvision() async throws {
         let audit = LockedList<AuditRecord>()
-        let client = Self.client(try Self.closedPortURL(), audit: audit)
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let client = Self.client(refusing.baseURL, audit: audit)
         let error = await #expect(throws: CitrusError.self) { try await client.provision(label: "x") }
         #expect(error?.delivery == .notSent)
         let phases = audit.all.map(\.phase)
@@ -59,7 +57,9 @@ struct TransportFailureTests {
     @Test("closed port: fund is not retried and fails as not sent")
     func closedPortFund() async throws {
         let audit = LockedList<AuditRecord>()
-        let client = Self.client(try Self.closedPortURL(), audit: audit)
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let client = Self.client(refusing.baseURL, audit: audit)
         let error = await #expect(throws: CitrusError.self) { try await client.fund(iccid: Self.iccid, amount: .dollars(5)) }
         #expect(error?.delivery == .notSent)
         #expect(audit.all.map(\.phase) == [.sending(attempt: 1), .failed(code: "NOT_SENT", httpStatus: nil)])
