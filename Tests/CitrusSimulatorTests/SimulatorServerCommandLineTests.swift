@@ -1,4 +1,6 @@
+import CitrusAPI
 @testable import CitrusSimulator
+import Foundation
 import Testing
 
 /// The exact `citrus-sim --help` output, kept here so a change to it is a visible decision.
@@ -20,13 +22,43 @@ let expectedHelpText = """
       --api-key KEY              accept only this bearer key (default: any key that
                                  starts with rsk_)
       --seed N                   seed of the fleet, the usage and the faults (default: 1)
-      --speed N                  simulated seconds per real second (default: 1)
+      --start TIME               simulated time at start, in ISO-8601 UTC such as
+                                 2026-06-01T08:00:00Z; with the same --seed, the same
+                                 fleet and usage (default: now)
+      --speed N                  simulated seconds per real second; 0 stops the clock, so
+                                 only POST /_sim/clock moves it (default: 1)
       --fleet PRESET             demo, empty, or a mix such as iot:10000,travel:50,payg:20
                                  (default: demo)
       --rate-limit N             requests per minute per API key before 429 (default: 100)
       --reporting-delay MINUTES  how far usage readings lag, in simulated minutes
                                  (default: 0)
+      --balance USD              reseller balance at start, in dollars (default: 5000)
+      --low-balance USD          reseller balance in dollars below which balance.low
+                                 fires (default: 50)
+      --inventory N              eSIMs that provisioning can still issue before 503
+                                 NO_ESIMS_AVAILABLE (default: no limit)
+      --exact-wallets            credit funds to wallets to the micro-dollar; without it,
+                                 credits round down to a multiple of $0.0009, so $20
+                                 shows $19.99 as at Citrus (default: off)
+
+    LIFECYCLE (simulated time)
+      --activation-minutes M     mean minutes from provisioning until a new eSIM is
+                                 installed and active, or never to leave it pending until
+                                 POST /_sim/esims/{iccid}/activate (default: 30)
+      --wallet-ready SECONDS     seconds after provisioning during which fund and defund
+                                 get 400 WALLET_NOT_READY (default: 5)
+      --defund-minutes M         minutes until a defund settles and credits the reseller
+                                 balance (default: 15)
+
+    WEBHOOKS (real time)
       --allow-remote-webhooks    deliver webhooks to non-loopback URLs too (default: off)
+      --webhook-retry SECONDS    wait before the first retry of a failed delivery; each
+                                 further retry waits twice as long (default: 1)
+      --webhook-attempts N       delivery attempts per event and webhook, the first
+                                 included (default: 6)
+      --tick SECONDS             interval of the background evaluation that fires events
+                                 while no request reads the SIMs; 0 turns it off
+                                 (default: 1)
 
     FAULTS (on /api/v2/reseller paths only, never on /_sim/ paths)
       --latency MS[..MS]         delay before each response in milliseconds, fixed or
@@ -67,11 +99,20 @@ private func parseError(_ arguments: String) -> String? {
     }
 
     @Test func helpTextNamesEveryFlag() {
-        let flags = ["--port", "--host", "--idle-timeout", "--request-timeout", "--api-key", "--seed", "--speed", "--fleet",
-                     "--rate-limit", "--reporting-delay", "--allow-remote-webhooks", "--latency", "--error-rate",
+        let flags = ["--port", "--host", "--idle-timeout", "--request-timeout", "--api-key", "--seed", "--start", "--speed", "--fleet",
+                     "--rate-limit", "--reporting-delay", "--balance", "--low-balance", "--inventory", "--exact-wallets",
+                     "--activation-minutes", "--wallet-ready", "--defund-minutes", "--allow-remote-webhooks",
+                     "--webhook-retry", "--webhook-attempts", "--tick", "--latency", "--error-rate",
                      "--timeout-rate", "--timeout-hold", "--malformed-rate", "--reset-rate", "--help"]
         for flag in flags {
             #expect(SimulatorCommandLine.helpText.contains("  \(flag) ") || SimulatorCommandLine.helpText.contains(", \(flag) "), "\(flag)")
+        }
+    }
+
+    @Test func helpTextDocumentsEveryParsedFlag() {
+        let flags = Array(SimulatorCommandLine.valueOptions.keys) + Array(SimulatorCommandLine.switchOptions.keys)
+        for flag in flags {
+            #expect(SimulatorCommandLine.helpText.contains("  \(flag) "), "\(flag)")
         }
     }
 
@@ -87,6 +128,17 @@ private func parseError(_ arguments: String) -> String? {
         #expect(parsed.server.idleTimeout == .seconds(30))
         #expect(parsed.server.requestReadTimeout == .seconds(10))
         #expect(!parsed.showHelp)
+        #expect(parsed.options.speed == 1)
+        #expect(parsed.options.startingResellerBalance == .dollars(5_000))
+        #expect(parsed.options.resellerLowBalance == .dollars(50))
+        #expect(parsed.options.inventoryLimit == nil)
+        #expect(parsed.options.walletCreditUnitMicros == 900)
+        #expect(parsed.options.provisionedActivationMinutes == 30)
+        #expect(parsed.options.walletReadySeconds == 5)
+        #expect(parsed.options.defundSettleMinutes == 15)
+        #expect(parsed.options.webhookRetryBaseSeconds == 1)
+        #expect(parsed.options.webhookMaxAttempts == 6)
+        #expect(parsed.options.backgroundTickSeconds == 1)
     }
 
     @Test func parsesEveryFlag() throws {
@@ -106,6 +158,41 @@ private func parseError(_ arguments: String) -> String? {
         #expect(parsed.server.requestReadTimeout == .milliseconds(500))
     }
 
+    @Test func parsesAccountLifecycleAndWebhookFlags() throws {
+        let parsed = try parse("--balance 12.5 --low-balance 0 --inventory 3 --exact-wallets --activation-minutes 90 --wallet-ready 0 --defund-minutes 0.5 --webhook-retry 0.25 --webhook-attempts 2 --tick 0 --start 2026-06-01T08:00:00Z --speed 0")
+
+        #expect(parsed.options.startingResellerBalance == Money(cents: 1_250))
+        #expect(parsed.options.resellerLowBalance == .zero)
+        #expect(parsed.options.inventoryLimit == 3)
+        #expect(parsed.options.walletCreditUnitMicros == 1)
+        #expect(parsed.options.provisionedActivationMinutes == 90)
+        #expect(parsed.options.walletReadySeconds == 0)
+        #expect(parsed.options.defundSettleMinutes == 0.5)
+        #expect(parsed.options.webhookRetryBaseSeconds == 0.25)
+        #expect(parsed.options.webhookMaxAttempts == 2)
+        #expect(parsed.options.backgroundTickSeconds == 0)
+        #expect(parsed.options.startDate == Date(timeIntervalSince1970: 1_780_300_800))
+        #expect(parsed.options.speed == 0)
+    }
+
+    @Test func activationNeverLeavesSIMsPending() throws {
+        let parsed = try parse("--activation-minutes never")
+
+        #expect(parsed.options.provisionedActivationMinutes == nil)
+    }
+
+    @Test(arguments: [("0", 0), ("0.01", 1), ("49.9", 4_990), ("5000", 500_000), ("1000000000", 100_000_000_000)] as [(String, Int64)])
+    func balanceParsesExactCents(text: String, cents: Int64) throws {
+        let parsed = try parse("--balance \(text)")
+
+        #expect(parsed.options.startingResellerBalance.cents == cents)
+    }
+
+    @Test(arguments: ["-5", "1e3", "12.345", "nan", "inf", "$20", "1,000", "12.", ".5", "", "0x10", "1000000000.01", "99999999999"])
+    func balanceRejectsNonMoney(text: String) {
+        #expect(parseError("--balance=\(text)") == "Invalid value '\(text)' for --balance: expected dollars with at most two decimals, from 0 to 1000000000, e.g. 250 or 49.99.")
+    }
+
     @Test func acceptsEqualsSyntaxAndFixedLatency() throws {
         let parsed = try parse("--port=9000 --latency=50 --fleet=empty -h")
 
@@ -121,8 +208,20 @@ private func parseError(_ arguments: String) -> String? {
             ("--port abc", "Invalid value 'abc' for --port: expected a whole number from 0 to 65535 (0 picks a free port)."),
             ("--port -1", "Invalid value '-1' for --port: expected a whole number from 0 to 65535 (0 picks a free port)."),
             ("--seed x", "Invalid value 'x' for --seed: expected a whole number from 0 to 18446744073709551615."),
-            ("--speed 0", "Invalid value '0' for --speed: expected simulated seconds per real second, a number above 0 and at most 1000000, e.g. 60."),
-            ("--speed nan", "Invalid value 'nan' for --speed: expected simulated seconds per real second, a number above 0 and at most 1000000, e.g. 60."),
+            ("--speed -1", "Invalid value '-1' for --speed: expected simulated seconds per real second, a number from 0 to 1000000 (0 stops the clock), e.g. 60."),
+            ("--speed nan", "Invalid value 'nan' for --speed: expected simulated seconds per real second, a number from 0 to 1000000 (0 stops the clock), e.g. 60."),
+            ("--speed 1e3", "Invalid value '1e3' for --speed: expected simulated seconds per real second, a number from 0 to 1000000 (0 stops the clock), e.g. 60."),
+            ("--start 2026-06-01", "Invalid value '2026-06-01' for --start: expected an ISO-8601 UTC time such as 2026-06-01T08:00:00Z."),
+            ("--start 2026-06-01T08:00:00+02:00", "Invalid value '2026-06-01T08:00:00+02:00' for --start: expected an ISO-8601 UTC time such as 2026-06-01T08:00:00Z."),
+            ("--low-balance 5.001", "Invalid value '5.001' for --low-balance: expected dollars with at most two decimals, from 0 to 1000000000, e.g. 250 or 49.99."),
+            ("--inventory -1", "Invalid value '-1' for --inventory: expected a whole number of eSIMs from 0 to 100000000."),
+            ("--activation-minutes later", "Invalid value 'later' for --activation-minutes: expected simulated minutes from 0 to 525600, or never, e.g. 30."),
+            ("--wallet-ready -5", "Invalid value '-5' for --wallet-ready: expected simulated seconds from 0 to 86400, e.g. 5."),
+            ("--defund-minutes 20000", "Invalid value '20000' for --defund-minutes: expected simulated minutes from 0 to 10080, e.g. 15."),
+            ("--webhook-retry 301", "Invalid value '301' for --webhook-retry: expected seconds from 0 to 300, e.g. 1."),
+            ("--webhook-attempts 0", "Invalid value '0' for --webhook-attempts: expected a whole number from 1 to 20."),
+            ("--tick 1e9", "Invalid value '1e9' for --tick: expected seconds from 0 to 3600 (0 turns the background evaluation off), e.g. 1."),
+            ("--exact-wallets=no", "The option --exact-wallets takes no value. Remove '=no'."),
             ("--fleet big", "Invalid value 'big' for --fleet: expected demo, empty, or kind:count pairs joined by commas, with kinds iot, travel and payg and counts from 0 to 1000000, e.g. iot:10000,travel:50."),
             ("--fleet iot:5,iot:6", "Invalid value 'iot:5,iot:6' for --fleet: expected demo, empty, or kind:count pairs joined by commas, with kinds iot, travel and payg and counts from 0 to 1000000, e.g. iot:10000,travel:50."),
             ("--fleet iot:-5", "Invalid value 'iot:-5' for --fleet: expected demo, empty, or kind:count pairs joined by commas, with kinds iot, travel and payg and counts from 0 to 1000000, e.g. iot:10000,travel:50."),

@@ -124,6 +124,24 @@ final class CitrusSimProcess {
         #expect(simulator.errorOutput.contains("received SIGINT"))
     }
 
+    @Test func accountFlagsReachTheModel() throws {
+        let simulator = try CitrusSimProcess(["--port", "0", "--fleet", "empty", "--speed", "0", "--start", "2026-06-01T08:00:00Z", "--balance", "1.50"])
+        let line = try #require(simulator.firstLine())
+        let port = try #require(URL(string: line)?.port)
+        let client = try LoopbackSocketClient(port: UInt16(port))
+
+        try client.send(httpRequestText("/_sim/clock"))
+        let clock = try client.readResponse().bodyText
+        try client.send(httpRequestText("/api/v2/reseller/wallet/balance", headers: ["Authorization: Bearer rsk_flags"]))
+        let balance = try client.readResponse().bodyText
+
+        #expect(clock.contains("\"now\":\"2026-06-01T08:00:00Z\""))
+        #expect(clock.contains("\"speed\":0"))
+        #expect(balance.contains("\"balance_usd\":1.50"))
+        simulator.signal(SIGTERM)
+        #expect(simulator.waitForExit() == 0)
+    }
+
     @Test func helpPrintsEveryFlag() throws {
         let simulator = try CitrusSimProcess(["--help"])
 
@@ -137,6 +155,13 @@ final class CitrusSimProcess {
         #expect(simulator.waitForExit() == 2)
         #expect(simulator.errorOutput == "citrus-sim: Invalid value '80000' for --port: expected a whole number from 0 to 65535 (0 picks a free port).\n")
         #expect(simulator.remainingOutput.isEmpty)
+    }
+
+    @Test func badMoneyFlagExitsWith2() throws {
+        let simulator = try CitrusSimProcess(["--balance", "1e3"])
+
+        #expect(simulator.waitForExit() == 2)
+        #expect(simulator.errorOutput == "citrus-sim: Invalid value '1e3' for --balance: expected dollars with at most two decimals, from 0 to 1000000000, e.g. 250 or 49.99.\n")
     }
 
     @Test func unknownFlagExitsWith2() throws {

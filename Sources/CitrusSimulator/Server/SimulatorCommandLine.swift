@@ -31,13 +31,43 @@ public struct SimulatorCommandLine: Sendable {
           --api-key KEY              accept only this bearer key (default: any key that
                                      starts with rsk_)
           --seed N                   seed of the fleet, the usage and the faults (default: 1)
-          --speed N                  simulated seconds per real second (default: 1)
+          --start TIME               simulated time at start, in ISO-8601 UTC such as
+                                     2026-06-01T08:00:00Z; with the same --seed, the same
+                                     fleet and usage (default: now)
+          --speed N                  simulated seconds per real second; 0 stops the clock, so
+                                     only POST /_sim/clock moves it (default: 1)
           --fleet PRESET             demo, empty, or a mix such as iot:10000,travel:50,payg:20
                                      (default: demo)
           --rate-limit N             requests per minute per API key before 429 (default: 100)
           --reporting-delay MINUTES  how far usage readings lag, in simulated minutes
                                      (default: 0)
+          --balance USD              reseller balance at start, in dollars (default: 5000)
+          --low-balance USD          reseller balance in dollars below which balance.low
+                                     fires (default: 50)
+          --inventory N              eSIMs that provisioning can still issue before 503
+                                     NO_ESIMS_AVAILABLE (default: no limit)
+          --exact-wallets            credit funds to wallets to the micro-dollar; without it,
+                                     credits round down to a multiple of $0.0009, so $20
+                                     shows $19.99 as at Citrus (default: off)
+
+        LIFECYCLE (simulated time)
+          --activation-minutes M     mean minutes from provisioning until a new eSIM is
+                                     installed and active, or never to leave it pending until
+                                     POST /_sim/esims/{iccid}/activate (default: 30)
+          --wallet-ready SECONDS     seconds after provisioning during which fund and defund
+                                     get 400 WALLET_NOT_READY (default: 5)
+          --defund-minutes M         minutes until a defund settles and credits the reseller
+                                     balance (default: 15)
+
+        WEBHOOKS (real time)
           --allow-remote-webhooks    deliver webhooks to non-loopback URLs too (default: off)
+          --webhook-retry SECONDS    wait before the first retry of a failed delivery; each
+                                     further retry waits twice as long (default: 1)
+          --webhook-attempts N       delivery attempts per event and webhook, the first
+                                     included (default: 6)
+          --tick SECONDS             interval of the background evaluation that fires events
+                                     while no request reads the SIMs; 0 turns it off
+                                     (default: 1)
 
         FAULTS (on /api/v2/reseller paths only, never on /_sim/ paths)
           --latency MS[..MS]         delay before each response in milliseconds, fixed or
@@ -83,11 +113,11 @@ public struct SimulatorCommandLine: Sendable {
                 parsed.showHelp = true
                 continue
             }
-            if flag == "--allow-remote-webhooks" {
+            if let apply = switchOptions[flag] {
                 guard inlineValue == nil else {
-                    throw SimulatorCommandLineError("The option --allow-remote-webhooks takes no value. Remove '=\(inlineValue ?? "")'.")
+                    throw SimulatorCommandLineError("The option \(flag) takes no value. Remove '=\(inlineValue ?? "")'.")
                 }
-                parsed.options.allowRemoteWebhooks = true
+                apply(&parsed)
                 continue
             }
 
@@ -108,9 +138,17 @@ public struct SimulatorCommandLine: Sendable {
         return parsed
     }
 
-    private typealias ValueOption = @Sendable (inout SimulatorCommandLine, String) throws(SimulatorCommandLineError) -> Void
+    typealias SwitchOption = @Sendable (inout SimulatorCommandLine) -> Void
 
-    private static let valueOptions: [String: ValueOption] = [
+    /// Flags that take no value.
+    static let switchOptions: [String: SwitchOption] = [
+        "--allow-remote-webhooks": { parsed in parsed.options.allowRemoteWebhooks = true },
+        "--exact-wallets": { parsed in parsed.options.walletCreditUnitMicros = 1 },
+    ]
+
+    typealias ValueOption = @Sendable (inout SimulatorCommandLine, String) throws(SimulatorCommandLineError) -> Void
+
+    static let valueOptions: [String: ValueOption] = [
         "--port": { parsed, value throws(SimulatorCommandLineError) in
             parsed.port = try parseNumber(value, flag: "--port", expected: "a whole number from 0 to 65535 (0 picks a free port)") { UInt16($0) }
         },
@@ -139,9 +177,10 @@ public struct SimulatorCommandLine: Sendable {
             parsed.faults.seed = seed
         },
         "--speed": { parsed, value throws(SimulatorCommandLineError) in
-            parsed.options.speed = try parseNumber(value, flag: "--speed", expected: "simulated seconds per real second, a number above 0 and at most 1000000, e.g. 60") {
-                Double($0).flatMap { $0 > 0 && $0 <= 1_000_000 ? $0 : nil }
-            }
+            parsed.options.speed = try parseDecimal(value, flag: "--speed", range: 0...1_000_000, expected: "simulated seconds per real second, a number from 0 to 1000000 (0 stops the clock), e.g. 60")
+        },
+        "--start": { parsed, value throws(SimulatorCommandLineError) in
+            parsed.options.startDate = try parseStartTime(value)
         },
         "--fleet": { parsed, value throws(SimulatorCommandLineError) in
             parsed.options.fleet = try parseFleet(value)
@@ -155,6 +194,37 @@ public struct SimulatorCommandLine: Sendable {
             parsed.options.reportingDelayMinutes = try parseNumber(value, flag: "--reporting-delay", expected: "simulated minutes, a number from 0 to 1440, e.g. 12") {
                 Double($0).flatMap { $0 >= 0 && $0 <= 1440 ? $0 : nil }
             }
+        },
+        "--balance": { parsed, value throws(SimulatorCommandLineError) in
+            parsed.options.startingResellerBalance = try parseDollars(value, flag: "--balance")
+        },
+        "--low-balance": { parsed, value throws(SimulatorCommandLineError) in
+            parsed.options.resellerLowBalance = try parseDollars(value, flag: "--low-balance")
+        },
+        "--inventory": { parsed, value throws(SimulatorCommandLineError) in
+            parsed.options.inventoryLimit = try parseNumber(value, flag: "--inventory", expected: "a whole number of eSIMs from 0 to 100000000") {
+                Int($0).flatMap { (0...100_000_000).contains($0) ? $0 : nil }
+            }
+        },
+        "--activation-minutes": { parsed, value throws(SimulatorCommandLineError) in
+            parsed.options.provisionedActivationMinutes = try parseActivationMinutes(value)
+        },
+        "--wallet-ready": { parsed, value throws(SimulatorCommandLineError) in
+            parsed.options.walletReadySeconds = try parseDecimal(value, flag: "--wallet-ready", range: 0...86_400, expected: "simulated seconds from 0 to 86400, e.g. 5")
+        },
+        "--defund-minutes": { parsed, value throws(SimulatorCommandLineError) in
+            parsed.options.defundSettleMinutes = try parseDecimal(value, flag: "--defund-minutes", range: 0...10_080, expected: "simulated minutes from 0 to 10080, e.g. 15")
+        },
+        "--webhook-retry": { parsed, value throws(SimulatorCommandLineError) in
+            parsed.options.webhookRetryBaseSeconds = try parseDecimal(value, flag: "--webhook-retry", range: 0...300, expected: "seconds from 0 to 300, e.g. 1")
+        },
+        "--webhook-attempts": { parsed, value throws(SimulatorCommandLineError) in
+            parsed.options.webhookMaxAttempts = try parseNumber(value, flag: "--webhook-attempts", expected: "a whole number from 1 to 20") {
+                Int($0).flatMap { (1...20).contains($0) ? $0 : nil }
+            }
+        },
+        "--tick": { parsed, value throws(SimulatorCommandLineError) in
+            parsed.options.backgroundTickSeconds = try parseDecimal(value, flag: "--tick", range: 0...3_600, expected: "seconds from 0 to 3600 (0 turns the background evaluation off), e.g. 1")
         },
         "--latency": { parsed, value throws(SimulatorCommandLineError) in
             let range = try parseLatency(value)
@@ -179,67 +249,6 @@ public struct SimulatorCommandLine: Sendable {
             parsed.faults.resetRate = try parseProbability(value, flag: "--reset-rate")
         },
     ]
-
-    // MARK: - Value parsers
-
-    private static func invalid(_ value: String, flag: String, expected: String) -> SimulatorCommandLineError {
-        SimulatorCommandLineError("Invalid value '\(value)' for \(flag): expected \(expected).")
-    }
-
-    private static func parseNumber<Number>(_ value: String, flag: String, expected: String, _ convert: (String) -> Number?) throws(SimulatorCommandLineError) -> Number {
-        guard let number = convert(value) else {
-            throw invalid(value, flag: flag, expected: expected)
-        }
-        return number
-    }
-
-    private static func parseProbability(_ value: String, flag: String) throws(SimulatorCommandLineError) -> Double {
-        try parseNumber(value, flag: flag, expected: "a probability from 0 to 1, e.g. 0.05") {
-            Double($0).flatMap { $0 >= 0 && $0 <= 1 ? $0 : nil }
-        }
-    }
-
-    private static func parseSeconds(_ value: String, flag: String) throws(SimulatorCommandLineError) -> Duration {
-        let seconds = try parseNumber(value, flag: flag, expected: "seconds, a number above 0 and at most 86400, e.g. 30") {
-            Double($0).flatMap { $0 > 0 && $0 <= 86_400 ? $0 : nil }
-        }
-        return .milliseconds(Int((seconds * 1000).rounded(.up)))
-    }
-
-    /// `50` (fixed) or `20..200` (uniform), in milliseconds.
-    private static func parseLatency(_ value: String) throws(SimulatorCommandLineError) -> ClosedRange<Int> {
-        let expected = "milliseconds as N or MIN..MAX with whole numbers from 0 to \(FaultSettings.maxMilliseconds), e.g. 50 or 20..200"
-        let bounds = value.components(separatedBy: "..")
-        let numbers = bounds.compactMap { Int($0) }
-        guard (1...2).contains(bounds.count), numbers.count == bounds.count,
-              let low = numbers.first, let high = numbers.last,
-              low >= 0, low <= high, high <= FaultSettings.maxMilliseconds else {
-            throw invalid(value, flag: "--latency", expected: expected)
-        }
-        return low...high
-    }
-
-    /// `demo`, `empty`, or comma-separated `kind:count` with kinds `iot`, `travel`, `payg`.
-    private static func parseFleet(_ value: String) throws(SimulatorCommandLineError) -> FleetPreset {
-        switch value {
-        case "demo": return .demo
-        case "empty": return .empty
-        default: break
-        }
-        let expected = "demo, empty, or kind:count pairs joined by commas, with kinds iot, travel and payg and counts from 0 to 1000000, e.g. iot:10000,travel:50"
-        var counts: [String: Int] = [:]
-        for part in value.split(separator: ",", omittingEmptySubsequences: false) {
-            let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
-            guard pieces.count == 2,
-                  ["iot", "travel", "payg"].contains(String(pieces[0])),
-                  counts[String(pieces[0])] == nil,
-                  let count = Int(pieces[1]), (0...1_000_000).contains(count) else {
-                throw invalid(value, flag: "--fleet", expected: expected)
-            }
-            counts[String(pieces[0])] = count
-        }
-        return .mix(iot: counts["iot"] ?? 0, travel: counts["travel"] ?? 0, payg: counts["payg"] ?? 0)
-    }
 }
 
 /// A command-line mistake, with a message that names the value and the fix.
