@@ -102,6 +102,7 @@ extension FleetConfiguration {
             }
             baseURL = url
         }
+        configuredKeys.insert(name)
     }
 
     private static func integer(_ value: String, name: String, range: ClosedRange<Int>, fix: String) throws(ConfigurationValueError) -> Int {

@@ -47,6 +47,9 @@ public struct FleetConfiguration: Sendable, Hashable {
     public var baseURL: URL?
     /// The file the settings were read from, when it existed.
     public var loadedFrom: URL?
+    /// The keys (such as `refresh_interval_seconds`) that the file or the
+    /// environment set, so a caller can tell a default from a chosen value.
+    public var configuredKeys: Set<String> = []
 
     /// Creates the defaults, with paths resolved against `environment`.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {

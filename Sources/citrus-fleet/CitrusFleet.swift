@@ -13,8 +13,8 @@ import Darwin
 /// simulator or Citrus, and runs the dashboard.
 enum CitrusFleet {
     /// Runs the program and returns its exit status. Everything that can fail
-    /// because of the command line or the environment fails here, before the
-    /// terminal is touched.
+    /// because of the command line, the configuration file or the environment
+    /// fails here, before the terminal is touched.
     static func main(arguments: [String], environment: [String: String]) -> Int32 {
         let commandLine: FleetCommandLine
         do {
@@ -28,12 +28,14 @@ enum CitrusFleet {
             return 0
         }
 
+        let settings: DashboardSettings
         let target: DashboardTarget
         do {
-            let apiKey = try CitrusCredentials.loadAPIKey(
-                environment: environment, keyFilePath: commandLine.apiKeyFile,
-                configDirectory: FleetPaths.configDirectory(environment: environment).path)
-            target = try DashboardTarget.resolve(commandLine, apiKey: apiKey, environment: environment)
+            settings = try DashboardSettings.resolve(commandLine, environment: environment)
+            let apiKey = try settings.loadAPIKey(commandLine, environment: environment)
+            target = try DashboardTarget.resolve(
+                commandLine, apiKey: apiKey, environment: environment,
+                configuredBaseURL: settings.configuredBaseURL(environment: environment))
         } catch let error as CredentialsError {
             printError(error.message)
             return 2
@@ -48,11 +50,11 @@ enum CitrusFleet {
             return 1
         }
         signal(SIGPIPE, SIG_IGN)
-        return run(commandLine, target: target, environment: environment, log: log)
+        return run(commandLine, settings: settings, target: target, log: log)
     }
 
     private static func run(
-        _ commandLine: FleetCommandLine, target: DashboardTarget, environment: [String: String], log: FileLog
+        _ commandLine: FleetCommandLine, settings: DashboardSettings, target: DashboardTarget, log: FileLog
     ) -> Int32 {
         do {
             try NcursesTerminal.requireTerminal()
@@ -60,11 +62,24 @@ enum CitrusFleet {
             printError("\(error)")
             return 1
         }
-        let theme = loadTheme(commandLine.themePath, log: log)
+        let configuration = settings.configuration
+        let interval = settings.refreshIntervalSeconds(commandLine, isDemo: target.isDemo)
+        log.info(settings.summary(refreshIntervalSeconds: interval, isDemo: target.isDemo))
+        let theme = loadTheme(settings.themePath, log: log)
+
+        let eventLog: EventLog
+        do {
+            eventLog = try EventLog(capacity: 1000, fileURL: configuration.eventsFile)
+        } catch {
+            printError("Could not open the events file: \(error)")
+            log.error("Could not open the events file: \(error)")
+            return 1
+        }
 
         let connection: DashboardConnection
         do {
-            connection = try DashboardConnection.open(target, environment: environment, log: log)
+            connection = try DashboardConnection.open(
+                target, budgetPerMinute: settings.budgetPerMinute, auditLog: configuration.auditLog, log: log)
         } catch {
             printError(error.description)
             log.error(error.description)
@@ -80,10 +95,10 @@ enum CitrusFleet {
             return 1
         }
 
-        let interval = commandLine.interval
-            ?? (target.isDemo ? FleetCommandLine.defaultDemoInterval : FleetCommandLine.defaultInterval)
         let refreshLoop = RefreshLoop(
-            client: connection.client, interval: .milliseconds(Int64(interval * 1000)), logger: log
+            client: connection.client, interval: .milliseconds(Int64(interval * 1000)),
+            clock: connection.fleetClock, metrics: configuration.metricsConfiguration, eventLog: eventLog,
+            staleAfter: configuration.staleAfterSeconds.map(TimeInterval.init), logger: log
         ) { batch in
             mailbox.post(.fleetChanged(batch))
         }
@@ -101,19 +116,22 @@ enum CitrusFleet {
         log.info("Sweeping every \(interval) s\(commandLine.isReadOnly ? " in read-only mode" : "").")
 
         let (width, height) = terminal.size
-        let state = AppState(isDemo: target.isDemo, isReadOnly: commandLine.isReadOnly, width: width, height: height)
+        let state = AppState(
+            isDemo: target.isDemo, isReadOnly: commandLine.isReadOnly, width: width, height: height,
+            now: connection.fleetClock.now(), metrics: configuration.metricsConfiguration)
         let app = DashboardApp(
-            state: state, theme: theme, performer: FleetOperations(client: connection.client, refreshLoop: refreshLoop), mailbox: mailbox,
-            log: { log.info($0) })
+            state: state, theme: theme, clock: connection.fleetClock,
+            performer: FleetOperations(client: connection.client, refreshLoop: refreshLoop),
+            mailbox: mailbox, log: { log.info($0) })
         let status = app.run(on: terminal)
         log.info("citrus-fleet stopped with exit status \(status).")
 
         // The terminal is restored, and the log and audit log are written per
         // line, so nothing is left to flush. The process ends here without
-        // cancelling requests in flight or releasing the simulator. On Linux
-        // (Swift 6.3), cancelling a URLSession task while its response
-        // completes can deadlock inside FoundationNetworking, and then the
-        // shell would never get its prompt back.
+        // stopping the refresh loop or releasing the simulator, so no request
+        // in flight is cancelled. On Linux (Swift 6.3), cancelling a URLSession
+        // task while its response completes can deadlock inside
+        // FoundationNetworking, and the shell would never get its prompt back.
         fflush(nil)
         _exit(status)
     }

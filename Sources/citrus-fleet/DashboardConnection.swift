@@ -16,38 +16,47 @@ final class DashboardConnection {
     static let simulatorStopTimeout: TimeInterval = 2
 
     let client: CitrusClient
+    /// The clock that stamps readings and events: the simulator's simulated
+    /// time in the demo, so burn rates read in dollars per simulated hour, and
+    /// the system clock against Citrus.
+    let fleetClock: FleetClock
     private let server: SimulatorServer?
     private let auditLog: AuditLog?
 
-    private init(client: CitrusClient, server: SimulatorServer?, auditLog: AuditLog?) {
+    private init(client: CitrusClient, fleetClock: FleetClock, server: SimulatorServer?, auditLog: AuditLog?) {
         self.client = client
+        self.fleetClock = fleetClock
         self.server = server
         self.auditLog = auditLog
     }
 
     /// Starts the simulator when `target` is the simulator, opens the audit
-    /// log and creates the client.
-    static func open(_ target: DashboardTarget, environment: [String: String], log: FileLog) throws(ConnectionError) -> DashboardConnection {
+    /// log and creates the client, which spends `budgetPerMinute` requests per minute.
+    static func open(
+        _ target: DashboardTarget, budgetPerMinute: Int, auditLog auditURL: URL, log: FileLog
+    ) throws(ConnectionError) -> DashboardConnection {
         switch target {
         case .simulator(let speed, let seed):
             let apiKey = DashboardTarget.generateDemoKey()
             let server = try startSimulator(speed: speed, seed: seed, apiKey: apiKey, log: log)
             log.info("citrus-fleet \(CitrusClient.version) started on the built-in simulator at \(server.baseURL.absoluteString) (seed \(seed), speed \(speed)x).")
             // Demo actions go to their own audit file, apart from real ones.
-            let auditURL = AuditLog.defaultURL(environment: environment)
-                .deletingLastPathComponent().appendingPathComponent("audit-demo.jsonl")
-            let auditLog = openAuditLog(auditURL, required: false, log: log)
-            let client = try makeClient(baseURL: server.baseURL, apiKey: apiKey, auditLog: auditLog, log: log)
-            return DashboardConnection(client: client, server: server, auditLog: auditLog)
+            let demoAuditURL = auditURL.deletingLastPathComponent().appendingPathComponent("audit-demo.jsonl")
+            let auditLog = openAuditLog(demoAuditURL, required: false, log: log)
+            let client = try makeClient(
+                baseURL: server.baseURL, apiKey: apiKey, budgetPerMinute: budgetPerMinute, auditLog: auditLog, log: log)
+            let clock = FleetClock.scaled(speed: speed, origin: server.simulator.simulatedNow)
+            return DashboardConnection(client: client, fleetClock: clock, server: server, auditLog: auditLog)
 
         case .citrus(let baseURL, let apiKey):
             log.info("citrus-fleet \(CitrusClient.version) started against \(baseURL.absoluteString).")
-            let auditLog = openAuditLog(AuditLog.defaultURL(environment: environment), required: true, log: log)
+            let auditLog = openAuditLog(auditURL, required: true, log: log)
             guard let auditLog else {
-                throw ConnectionError(description: "Could not open the audit log at \(AuditLog.defaultURL(environment: environment).path); see the log file for the reason. citrus-fleet records every change it sends to Citrus there, so it does not start without it. Make the directory writable or set XDG_DATA_HOME.")
+                throw ConnectionError(description: "Could not open the audit log at \(auditURL.path); see the log file for the reason. citrus-fleet records every change it sends to Citrus there, so it does not start without it. Make the directory writable, or set audit_log in the configuration file.")
             }
-            let client = try makeClient(baseURL: baseURL, apiKey: apiKey, auditLog: auditLog, log: log)
-            return DashboardConnection(client: client, server: nil, auditLog: auditLog)
+            let client = try makeClient(
+                baseURL: baseURL, apiKey: apiKey, budgetPerMinute: budgetPerMinute, auditLog: auditLog, log: log)
+            return DashboardConnection(client: client, fleetClock: .system, server: nil, auditLog: auditLog)
         }
     }
 
@@ -87,8 +96,10 @@ final class DashboardConnection {
         }
     }
 
-    private static func makeClient(baseURL: URL, apiKey: String, auditLog: AuditLog?, log: FileLog) throws(ConnectionError) -> CitrusClient {
-        let configuration = CitrusClientConfiguration(baseURL: baseURL, apiKey: apiKey)
+    private static func makeClient(
+        baseURL: URL, apiKey: String, budgetPerMinute: Int, auditLog: AuditLog?, log: FileLog
+    ) throws(ConnectionError) -> CitrusClient {
+        let configuration = CitrusClientConfiguration(baseURL: baseURL, apiKey: apiKey, requestsPerMinute: budgetPerMinute)
         do {
             return try CitrusClient(validating: configuration, audit: auditLog?.sink, logger: log)
         } catch {

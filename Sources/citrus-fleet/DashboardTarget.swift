@@ -7,14 +7,22 @@ enum DashboardTarget: Equatable {
     case simulator(speed: Double, seed: UInt64)
     case citrus(baseURL: URL, apiKey: String)
 
-    /// Picks the target from the command line, the key (if any) and the
-    /// environment, and rejects combinations that would mislead.
+    /// Picks the target from the command line, the key (if any), the base URL
+    /// that the configuration sets (`configuredBaseURL`, with where it came
+    /// from) and the environment, and rejects combinations that would mislead.
+    ///
+    /// The base URL is the first of: `--base-url`, `configuredBaseURL`,
+    /// `CITRUS_BASE_URL`, then Citrus production.
     static func resolve(
-        _ commandLine: FleetCommandLine, apiKey: String?, environment: [String: String]
+        _ commandLine: FleetCommandLine, apiKey: String?, environment: [String: String],
+        configuredBaseURL: (url: URL, source: String)? = nil
     ) throws(CommandLineError) -> DashboardTarget {
         guard let apiKey else {
             if let baseURL = commandLine.baseURL {
                 throw CommandLineError("--base-url \(baseURL.absoluteString) needs an API key, and none is set. Set CITRUS_API_KEY (or use --api-key-file), or remove --base-url to run the built-in demo.")
+            }
+            if let configured = configuredBaseURL {
+                throw CommandLineError("\(configured.source) sets the base URL \(configured.url.absoluteString), which needs an API key, and none is set. Set CITRUS_API_KEY (or api_key_file), or remove the base URL to run the built-in demo.")
             }
             return .simulator(speed: commandLine.speed ?? FleetCommandLine.defaultSpeed, seed: commandLine.seed ?? 1)
         }
@@ -25,6 +33,8 @@ enum DashboardTarget: Equatable {
         let baseURL: URL
         if let flagURL = commandLine.baseURL {
             baseURL = flagURL
+        } else if let configured = configuredBaseURL {
+            baseURL = configured.url
         } else if let text = environment["CITRUS_BASE_URL"], !text.isEmpty {
             guard let url = URL(string: text), url.scheme != nil, url.host != nil else {
                 throw CommandLineError("CITRUS_BASE_URL '\(text)' is not an absolute URL. Set it to a URL such as https://citrusmobile.com/api/v2/reseller, or unset it.")

@@ -25,6 +25,7 @@ struct FleetCommandLine: Equatable {
     var seed: UInt64?
     var baseURL: URL?
     var interval: Double?
+    var budget: Int?
     var isReadOnly = false
     var themePath: String?
     var apiKeyFile: String?
@@ -46,13 +47,16 @@ struct FleetCommandLine: Equatable {
           --speed N            simulated seconds per real second of the built-in simulator
                                (default: 60)
           --seed N             seed of the built-in simulator's fleet and usage (default: 1)
-          --interval SECONDS   seconds between fleet sweeps (default: 10 with the simulator,
-                               60 against Citrus)
+          --interval SECONDS   seconds between fleet sweeps (default: refresh_interval_seconds,
+                               else 10 with the simulator and 60 against Citrus)
+          --budget N           requests per minute the dashboard spends, 1 to 100
+                               (default: budget_per_minute, else 60; Citrus allows 100 per key)
           --base-url URL       the Citrus API to use with an API key (default: CITRUS_BASE_URL,
                                or https://citrusmobile.com/api/v2/reseller)
           --api-key-file PATH  read the API key from PATH, a file only you can read (chmod 600)
           --read-only          turn off every key that changes a SIM
-          --theme PATH         a theme file of key = value lines (default: built-in colors)
+          --theme PATH         a theme file of key = value lines (default: the theme setting,
+                               else the built-in colors)
           -h, --help           show this help
 
         ENVIRONMENT
@@ -60,10 +64,21 @@ struct FleetCommandLine: Equatable {
                                Citrus instead of the simulator. The key is never accepted as
                                a command-line value, because other users can read those.
           CITRUS_BASE_URL      the Citrus API base URL, when --base-url is not given
+          CITRUS_FLEET_*       override the configuration file, key by key (CITRUS_FLEET_BUDGET,
+                               CITRUS_FLEET_REFRESH_INTERVAL, CITRUS_FLEET_THEME,
+                               CITRUS_FLEET_LOW_WALLET, CITRUS_FLEET_EVENTS_FILE, …)
+
+        CONFIGURATION
+          $XDG_CONFIG_HOME/citrus-fleet/config (~/.config/citrus-fleet/config, or the file
+          named by CITRUS_FLEET_CONFIG) holds key = value lines: budget_per_minute,
+          refresh_interval_seconds, theme, api_key_file, low_wallet_threshold_usd,
+          low_reseller_balance_usd, stale_after_seconds, audit_log, events_file, base_url.
+          Options override the environment, which overrides the file. A theme named NAME
+          is read from themes/NAME.theme in the configuration directory.
 
         Logs go to $XDG_STATE_HOME/citrus-fleet/citrus-fleet.log
         (~/.local/state/citrus-fleet/citrus-fleet.log when XDG_STATE_HOME is unset).
-        Exit status: 0 after q, 2 for an invalid command line, 1 when the dashboard
+        Exit status: 0 after q, 2 for an invalid command line or configuration, 1 when the dashboard
         cannot start, 128 + N after signal N (130 for SIGINT, 143 for SIGTERM).
 
         """
@@ -112,7 +127,7 @@ struct FleetCommandLine: Equatable {
         return parsed
     }
 
-    private static let knownValueFlags: Set<String> = ["--speed", "--seed", "--interval", "--base-url", "--theme", "--api-key-file"]
+    private static let knownValueFlags: Set<String> = ["--speed", "--seed", "--interval", "--budget", "--base-url", "--theme", "--api-key-file"]
 
     private mutating func apply(_ flag: String, _ value: String) throws(CommandLineError) {
         switch flag {
@@ -131,6 +146,11 @@ struct FleetCommandLine: Equatable {
                 throw invalid(value, flag: flag, expected: "seconds between sweeps, a number from 1 to 86400, such as 60")
             }
             interval = number
+        case "--budget":
+            guard value.count <= 3, value.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(value), (1...100).contains(number) else {
+                throw invalid(value, flag: flag, expected: "requests per minute, a whole number from 1 to 100 (Citrus allows 100 per key), such as 60")
+            }
+            budget = number
         case "--base-url":
             guard let url = URL(string: value), url.scheme != nil, url.host != nil else {
                 throw invalid(value, flag: flag, expected: "an absolute URL such as https://citrusmobile.com/api/v2/reseller")

@@ -73,6 +73,21 @@ import Testing
         #expect(result.output.contains("Invalid value '0' for --interval"))
     }
 
+    @Test func budgetAboveCitrusLimitIsRejected() throws {
+        let result = try runFleet(["--budget", "101"])
+
+        #expect(result.status == 2)
+        #expect(result.output == "citrus-fleet: Invalid value '101' for --budget: expected requests per minute, a whole number from 1 to 100 (Citrus allows 100 per key), such as 60.\n")
+    }
+
+    @Test func unknownThemeNameIsRejected() throws {
+        let result = try runFleet([], environment: ["CITRUS_FLEET_THEME=ocean"])
+
+        #expect(result.status == 2)
+        #expect(result.output.hasPrefix("citrus-fleet: The theme \"ocean\" (set by CITRUS_FLEET_THEME) was not found: there is no file "))
+        #expect(result.output.contains("/config/citrus-fleet/themes/ocean.theme or "))
+    }
+
     @Test func withoutTerminalExitsOne() throws {
         let result = try runFleet(["--seed", "7"])
 

@@ -91,6 +91,11 @@ struct DashboardDriver {
     /// The dashboard's log file.
     var logFile: URL { tmux.directory.appendingPathComponent("state/citrus-fleet/citrus-fleet.log") }
 
+    /// The log file's text so far, or "" before it exists.
+    var logText: String {
+        (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+    }
+
     /// Waits until the shell prints the dashboard's exit status, then checks
     /// that the shell and the terminal are back (see `expectShellRestored`).
     func expectShellBack(exitStatus: Int32) throws {

@@ -104,6 +104,13 @@ import Testing
         #expect(configuration.loadedFrom?.path == directory.appendingPathComponent("config").path)
     }
 
+    @Test func configuredKeysListFileAndEnvironment() throws {
+        var configuration = try parse("refresh_interval_seconds = 10")
+        try configuration.applyEnvironment(["CITRUS_FLEET_LOW_WALLET": "8"])
+        #expect(configuration.configuredKeys == ["refresh_interval_seconds", "low_wallet_threshold_usd"])
+        #expect(FleetConfiguration(environment: environment).configuredKeys.isEmpty)
+    }
+
     @Test func missingFileGivesDefaults() throws {
         let configuration = try FleetConfiguration.load(environment: ["HOME": "/nonexistent-home-for-test"])
         #expect(configuration.budgetPerMinute == 60)

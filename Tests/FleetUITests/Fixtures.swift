@@ -19,14 +19,20 @@ enum Fixtures {
 
     static let threeSIMs = [traveler, tracker, kiosk]
 
-    /// Returns a state showing the three SIMs after one complete sweep, on the
-    /// built-in simulator.
-    static func state(width: Int = 120, height: Int = 12, readOnly: Bool = false, esims: [ESIM] = threeSIMs) -> AppState {
-        var state = AppState(isDemo: true, isReadOnly: readOnly, width: width, height: height, now: now)
+    /// Returns a state showing the three SIMs after one complete sweep that
+    /// arrived 12 s ago, on the built-in simulator.
+    static func state(
+        width: Int = 120, height: Int = 12, readOnly: Bool = false, esims: [ESIM] = threeSIMs,
+        metrics: MetricsConfiguration = MetricsConfiguration()
+    ) -> AppState {
+        let received = now.addingTimeInterval(-12)
+        var state = AppState(isDemo: true, isReadOnly: readOnly, width: width, height: height, now: received, metrics: metrics)
         _ = state.reduce(.fleetChanged(FleetChangeBatch(
             added: esims,
             resellerBalance: ResellerBalance(balance: Money(cents: 500_000)),
-            sweepCompletedAt: now.addingTimeInterval(-12))))
+            sweepCompletedAt: received,
+            observedAt: received)))
+        _ = state.reduce(.tick(now))
         return state
     }
 

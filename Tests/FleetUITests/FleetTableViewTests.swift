@@ -59,6 +59,16 @@ import Testing
         #expect(buffer[walletColumn, 2].style == Theme.builtIn.tableRow)
     }
 
+    @Test func lowWalletMarkComesFromSettings() {
+        var buffer = ScreenBuffer(width: 120, height: 12)
+        var state = Fixtures.state(width: 120, height: 12, metrics: MetricsConfiguration(lowWalletThreshold: .dollars(15)))
+        _ = state.reduce(.key(.end))
+        FleetTableView.draw(state, theme: .builtIn, into: &buffer)
+        let walletColumn = 1 + 20 + 1 + 55 + 1 + 10 + 1 + 9
+
+        #expect(buffer[walletColumn - 1, 2].style == Theme.builtIn.walletLow)
+    }
+
     @Test func controlCharactersInLabelAreShownAsPlaceholders() {
         let hostile = ESIM(
             id: "esim_x", iccid: "8910300000000000046", status: .active,

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import FleetCore
 import Foundation
 
 /// The UI loop. It owns the terminal on the thread that calls `run`, blocks
@@ -23,12 +24,18 @@ public final class DashboardApp {
     /// The last frame sent to the terminal.
     private var frame: ScreenBuffer?
     private let theme: Theme
+    private let clock: FleetClock
     private let performer: any OperationPerformer
     private let log: Log
 
-    public init(state: AppState, theme: Theme, performer: any OperationPerformer, mailbox: Mailbox, log: @escaping Log) {
+    /// - Parameter clock: the fleet clock, the same one the refresh loop stamps readings with.
+    public init(
+        state: AppState, theme: Theme, clock: FleetClock = .system, performer: any OperationPerformer,
+        mailbox: Mailbox, log: @escaping Log
+    ) {
         self.state = state
         self.theme = theme
+        self.clock = clock
         self.performer = performer
         self.mailbox = mailbox
         self.log = log
@@ -42,7 +49,7 @@ public final class DashboardApp {
     public func run(on terminal: TerminalBackend) -> Int32 {
         defer { terminal.stop() }
         let (width, height) = terminal.size
-        apply([.resized(width: width, height: height), .tick(Date())])
+        apply([.resized(width: width, height: height), tick()])
         redraw(on: terminal, onlyClockMoved: false)
         log("UI loop started at \(width)x\(height).")
 
@@ -68,7 +75,7 @@ public final class DashboardApp {
             }
             events += mailbox.drain()
             let onlyClockMoved = events.isEmpty
-            events.append(.tick(Date()))
+            events.append(tick())
 
             apply(events)
             redraw(on: terminal, onlyClockMoved: onlyClockMoved)
@@ -116,6 +123,10 @@ public final class DashboardApp {
         let next = DashboardView.render(state, theme: theme)
         frame = next
         terminal.draw(next)
+    }
+
+    private func tick() -> AppEvent {
+        .tick(clock.now(), wall: Date())
     }
 
     /// Reduces `events` in order and starts the effects they return.

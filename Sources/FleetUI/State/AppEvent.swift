@@ -12,8 +12,10 @@ public enum AppEvent: Sendable {
     case operationFinished(OperationRequest, OperationReport)
     /// The terminal now has this many columns and rows.
     case resized(width: Int, height: Int)
-    /// The clock moved on; used for "updated 12s ago".
-    case tick(Date)
+    /// The clocks moved on: the fleet clock (which stamps readings, and runs
+    /// faster than real time in the demo) and the wall clock (for "updated
+    /// 12s ago" and retry countdowns). A nil wall clock means the same time.
+    case tick(Date, wall: Date? = nil)
     /// SIGINT or SIGTERM arrived.
     case terminationRequested
 }

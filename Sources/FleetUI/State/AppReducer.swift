@@ -19,8 +19,9 @@ extension AppState {
             layout = ScreenLayout(width: width, height: height)
             keepSelectionVisible()
             return []
-        case .tick(let date):
+        case .tick(let date, let wall):
             now = date
+            wallNow = wall ?? date
             return []
         case .terminationRequested:
             return quit()
@@ -222,6 +223,7 @@ extension AppState {
         if let balance = batch.resellerBalance { resellerBalance = balance.balance }
         if let completed = batch.sweepCompletedAt {
             lastSweepCompletedAt = completed
+            lastSweepReceivedAt = wallNow
             sweepInProgress = nil
         } else if let sweep = batch.sweep {
             sweepInProgress = sweep

@@ -66,26 +66,39 @@ public struct AppState: Sendable {
     public var mode: InputMode = .browsing
     public var status: StatusMessage?
     public var resellerBalance: Money?
+    /// The end of the last complete sweep (fleet clock).
     public var lastSweepCompletedAt: Date?
+    /// When the UI received that sweep's end (wall clock), for "updated 12s ago".
+    public var lastSweepReceivedAt: Date?
     /// The last refresh failure, until a later batch succeeds.
     public var refreshError: String?
     /// Whether the refresh loop reaches the API, from its last report.
     public var health: RefreshHealth = .healthy
     /// The sweep under way, or nil between sweeps.
     public var sweepInProgress: SweepProgress?
-    /// The time the views use for "updated 12s ago".
+    /// The fleet clock's time: burn rates, ETAs and stale rows are measured
+    /// against it. In the demo it is the simulator's time.
     public var now: Date
+    /// The wall clock's time, for "updated 12s ago" and retry countdowns.
+    public var wallNow: Date
+    /// The burn-rate and low-wallet rules, shared with the refresh loop.
+    public let metrics: MetricsConfiguration
     /// ICCIDs with an action in flight, so a second action on the same SIM
     /// waits for the first one's result.
     public var pendingICCIDs: Set<String> = []
     /// Set once the operator has asked to quit.
     public var hasQuit = false
 
-    public init(isDemo: Bool, isReadOnly: Bool, width: Int, height: Int, now: Date = Date()) {
+    public init(
+        isDemo: Bool, isReadOnly: Bool, width: Int, height: Int, now: Date = Date(), wallNow: Date? = nil,
+        metrics: MetricsConfiguration = MetricsConfiguration()
+    ) {
         self.isDemo = isDemo
         self.isReadOnly = isReadOnly
         self.layout = ScreenLayout(width: width, height: height)
         self.now = now
+        self.wallNow = wallNow ?? now
+        self.metrics = metrics
     }
 
     /// The SIM under the selection, if the fleet is not empty.

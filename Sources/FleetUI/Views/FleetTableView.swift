@@ -60,7 +60,7 @@ public enum FleetTableView {
             let y = layout.tableBodyTop + offset
             buffer.fill(y: y, style: theme.tableRow)
             drawCells(cells(for: esim, columns: columns), row: y, columns: columns, into: &buffer) { column in
-                style(of: column, esim: esim, theme: theme)
+                style(of: column, esim: esim, lowWallet: state.metrics.lowWalletThreshold, theme: theme)
             }
             if row == state.selectedRow {
                 buffer.restyle(y: y, style: theme.tableSelection)
@@ -112,7 +112,7 @@ public enum FleetTableView {
         }
     }
 
-    private static func style(of column: Column, esim: ESIM, theme: Theme) -> CellStyle {
+    private static func style(of column: Column, esim: ESIM, lowWallet: Money, theme: Theme) -> CellStyle {
         switch column {
         case .status:
             switch esim.status {
@@ -123,16 +123,10 @@ public enum FleetTableView {
         case .wallet:
             guard let wallet = esim.walletBalance else { return theme.tableRow }
             if wallet <= .zero { return theme.walletDepleted }
-            if wallet < WalletThresholds.low { return theme.walletLow }
+            if wallet < lowWallet { return theme.walletLow }
             return theme.tableRow
         default:
             return theme.tableRow
         }
     }
-}
-
-/// Wallet marks that Citrus fixes.
-enum WalletThresholds {
-    /// Citrus sends `esim.balance_low` when a wallet crosses below $5.
-    static let low = Money.dollars(5)
 }

@@ -20,7 +20,7 @@ public enum HeaderView {
             buffer.put(text, x: buffer.width - DisplayWidth.of(text), y: row, style: theme.headerError)
             return
         }
-        var freshness = state.lastSweepCompletedAt.map { "updated \(DisplayFormat.age(of: $0, now: state.now))" }
+        var freshness = state.lastSweepReceivedAt.map { "updated \(DisplayFormat.age(of: $0, now: state.wallNow))" }
             ?? "loading the fleet…"
         if let sweep = state.sweepInProgress, let total = sweep.totalSIMs, sweep.simsRead < total {
             freshness = "sweeping \(DisplayFormat.count(sweep.simsRead))/\(DisplayFormat.count(total)), " + freshness
@@ -33,7 +33,7 @@ public enum HeaderView {
     /// API is unreachable, otherwise the last refresh error.
     static func problem(in state: AppState) -> String? {
         if case .unreachable = state.health {
-            return state.health.formatted(now: state.now)
+            return state.health.formatted(now: state.wallNow)
         }
         return state.refreshError
     }
