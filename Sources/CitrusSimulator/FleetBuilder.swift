@@ -14,7 +14,7 @@ enum FleetBuilder {
         case .demo:
             addTrackers(&account, count: 200, now: now, random: &random)
             addDemoPayAsYouGo(&account, now: now)
-            addGroupTrip(&account, count: 30, city: "Berlin", countryISO2: "DE", now: now, random: &random)
+            addGroupTrip(&account, count: 30, city: "Berlin", countryISO2: "DE", arrivingAtStart: true, now: now, random: &random)
         case .mix(let iot, let travel, let payg):
             addTrackers(&account, count: iot, now: now, random: &random)
             addPayAsYouGo(&account, count: payg, now: now, random: &random)
@@ -43,12 +43,18 @@ enum FleetBuilder {
 
     // MARK: Group trips
 
-    /// Adds one group trip: "Anna Schmidt - Berlin Trip", references EMP-001…,
-    /// most activated, a few installing during the first simulated hours, one never.
-    private static func addGroupTrip(_ account: inout ResellerAccount, count: Int, city: String, countryISO2: String, now: Int64, random: inout SeededGenerator, referenceOffset: Int = 0) {
+    /// Adds one group trip: "Anna Schmidt - Berlin Trip", references EMP-001…
+    ///
+    /// A trip `arrivingAtStart` lands as the run starts, so its tour leader watches
+    /// the check-ins: a few travelers installed their eSIM at home, one never does,
+    /// and the rest install and activate during the first three simulated hours.
+    /// Otherwise the trip is under way: most travelers are active, a few install
+    /// during the first simulated hours, and one never does.
+    private static func addGroupTrip(_ account: inout ResellerAccount, count: Int, city: String, countryISO2: String, arrivingAtStart: Bool = false, now: Int64, random: inout SeededGenerator, referenceOffset: Int = 0) {
         guard count > 0 else { return }
         let country = RatesTable.index(iso2: countryISO2) ?? RatesTable.germany
         let start = now - 3 * dayMillis
+        var arrivals = 0
         for number in 1...count {
             let created = start + Int64(number) * minuteMillis
             let name = travelerName(number + referenceOffset, random: &random)
@@ -65,9 +71,46 @@ enum FleetBuilder {
             default:
                 activation = created + Int64.random(in: 60...2_000, using: &random) * minuteMillis
             }
-            let activeBeforeStart = activation.map { $0 <= now } ?? false
-            setHistory(&account, index, fundedCents: 2_500, walletCents: activeBeforeStart ? usedWalletCents : 2_500, activatedAt: activation, now: now)
+            guard arrivingAtStart else {
+                let activeBeforeStart = activation.map { $0 <= now } ?? false
+                setHistory(&account, index, fundedCents: 2_500, walletCents: activeBeforeStart ? usedWalletCents : 2_500, activatedAt: activation, now: now)
+                continue
+            }
+
+            // The random draws above stay the same for an arriving trip, so its
+            // labels and the rest of the seeded fleet do not change.
+            switch arrivalCheckIn(number) {
+            case .atHome:
+                setHistory(&account, index, fundedCents: 2_500, walletCents: usedWalletCents, activatedAt: activation, now: now)
+            case .never:
+                setHistory(&account, index, fundedCents: 2_500, walletCents: 2_500, activatedAt: nil, now: now)
+            case .onArrival:
+                let jitterMinutes = Int64(SeededHash.hash(account.seed, account.esims[index].serial, 9) % 5)
+                let activatedAt = now + (5 + 7 * Int64(arrivals) + jitterMinutes) * minuteMillis
+                setHistory(&account, index, fundedCents: 2_500, walletCents: 2_500, activatedAt: activatedAt, now: now)
+                if arrivals % 3 == 0 {
+                    // Scanned the QR code at home, so the profile is downloaded but not yet installed.
+                    account.esims[index].downloadedAt = created + 20 * 60 * minuteMillis
+                }
+                arrivals += 1
+            }
         }
+    }
+
+    private enum TripCheckIn {
+        /// Installed and activated before departure, with usage since.
+        case atHome
+        /// Still pending at the start; installs and activates after landing.
+        case onArrival
+        /// Never installs the profile.
+        case never
+    }
+
+    /// Plans traveler `number` (from 1) of an arriving trip: six installed at home
+    /// (1, 6, 11, …), number 27 never, the others on arrival.
+    private static func arrivalCheckIn(_ number: Int) -> TripCheckIn {
+        if number == 27 { return .never }
+        return number % 5 == 1 ? .atHome : .onArrival
     }
 
     /// Generated trips of 30 travelers each, for `--fleet travel:N`.

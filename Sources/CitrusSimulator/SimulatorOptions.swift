@@ -3,8 +3,9 @@ import Foundation
 
 /// The fleet a simulator starts with.
 public enum FleetPreset: Sendable, Equatable {
-    /// The walking-skeleton demo: a 30-traveler group trip, 200 GPS trackers,
-    /// a dozen pay-as-you-go and "unlimited" travelers.
+    /// The demo: 200 GPS trackers, a dozen pay-as-you-go and "unlimited"
+    /// travelers, and a 30-traveler group trip that lands as the clock starts,
+    /// so most travelers install and activate during the first three simulated hours.
     case demo
     /// No SIMs at all.
     case empty

@@ -43,8 +43,12 @@ struct ModelFleetTests {
         let harness = ModelHarness(fleet: .demo)
         let esims = Self.allSIMs(harness)
         let trip = esims.filter { ($0["label"] as? String)?.hasSuffix("Berlin Trip") == true }
-        let pendingTrip = trip.filter { $0["status"] as? String == "pending" }.count
-        #expect((1...5).contains(pendingTrip))
+        let pendingTrip = trip.filter { $0["status"] as? String == "pending" }
+        #expect(pendingTrip.count == 24)
+        #expect(pendingTrip.filter { $0["euicc_state"] as? String == "RELEASED" }.count >= 10)
+        #expect(pendingTrip.filter { $0["euicc_state"] as? String == "DOWNLOADED" }.count >= 5)
+        #expect(pendingTrip.allSatisfy { $0["activated_at"] is NSNull })
+        #expect(trip.filter { $0["status"] as? String == "active" }.count == 6)
 
         let payg = esims.filter { ($0["label"] as? String)?.contains(" - ") == true && ($0["end_user_reference"] as? String)?.hasPrefix("PAYG") == true }
         let replies = payg.compactMap { $0["iccid"] as? String }.map { harness.get("/esim/\($0)") }
@@ -55,6 +59,54 @@ struct ModelFleetTests {
             return (400...700).contains(cents)
         }
         #expect(nearFive.count >= 3)
+    }
+
+    @Test func demoTripChecksInOverFirstHours() {
+        let harness = ModelHarness(fleet: .demo)
+        func trip() -> [[String: Any]] {
+            Self.allSIMs(harness).filter { ($0["label"] as? String)?.hasSuffix("Berlin Trip") == true }
+        }
+        func count(_ status: String, in sims: [[String: Any]]) -> Int {
+            sims.filter { $0["status"] as? String == status }.count
+        }
+
+        harness.advance(seconds: 3_600)
+        let afterOneHour = trip()
+        harness.advance(seconds: 2 * 3_600)
+        let afterThreeHours = trip()
+
+        #expect(count("active", in: afterOneHour) > 10)
+        #expect(count("pending", in: afterOneHour) > 10)
+        #expect(count("active", in: afterThreeHours) == 29)
+        #expect(count("pending", in: afterThreeHours) == 1)
+        #expect(afterThreeHours.filter { $0["euicc_state"] as? String == "ENABLED" }.count == 29)
+        #expect(afterThreeHours.filter { $0["activated_at"] is String }.count == 29)
+        let tripICCIDs = Set(afterThreeHours.compactMap { $0["iccid"] as? String })
+        let activations = harness.events("esim.activated").filter { tripICCIDs.contains(($0["data"] as? [String: Any])?["iccid"] as? String ?? "") }
+        #expect(activations.count == 23)
+    }
+
+    @Test func demoKeepsOrderLabelsAndICCIDs() {
+        let esims = Self.allSIMs(ModelHarness(fleet: .demo))
+        let labels = esims.compactMap { $0["label"] as? String }
+
+        #expect(esims.count == 242)
+        #expect(labels[0] == "Tracker 0001")
+        #expect(labels[199] == "Tracker 0200")
+        #expect(labels[200] == "PAYG - Maria Lopez")
+        #expect(labels[211] == "PAYG - Yuki Tanaka")
+        #expect(labels[212] == "Anna Schmidt - Berlin Trip")
+        #expect(labels[241].hasSuffix(" - Berlin Trip"))
+        let iccids = esims.compactMap { $0["iccid"] as? String }
+        #expect(iccids == iccids.sorted())
+    }
+
+    @Test func demoHasExactlyOneEmptyWallet() {
+        let ledger = ModelHarness(fleet: .demo).state()["esims"] as? [[String: Any]] ?? []
+        let empty = ledger.filter { ($0["wallet_micros"] as? NSNumber)?.int64Value == 0 }
+
+        #expect(ledger.count == 242)
+        #expect(empty.count == 1)
     }
 
     @Test func demoWalletsDropWithinMinutesAt60x() {
