@@ -15,6 +15,7 @@ import FoundationNetworking
 ///   resends the request on a new connection. For a POST that would be a
 ///   second fund, so every mutating request goes through a fresh session with
 ///   no pooled connection. GETs share one session.
+///   NOTE: such a hidden resend of a GET is not counted by the request budget.
 /// - There is no separate connect timeout, so connecting counts against the
 ///   request deadline.
 struct HTTPTransport: Sendable {
