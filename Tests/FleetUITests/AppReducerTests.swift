@@ -79,7 +79,7 @@ import Testing
         let report = OperationReport(outcome: .succeeded, esim: suspended, message: "Disable succeeded for \(suspended.iccid): status suspended.")
         _ = state.reduce(.operationFinished(.disable(iccid: suspended.iccid), report))
 
-        #expect(state.fleet.esimsByICCID[suspended.iccid]?.status == .suspended)
+        #expect(state.fleet.row(iccid: suspended.iccid)?.status == .suspended)
         #expect(state.status == StatusMessage(report.message, kind: .success))
         #expect(state.pendingICCIDs.isEmpty)
     }
@@ -91,7 +91,7 @@ import Testing
         _ = state.reduce(.operationFinished(.enable(iccid: Fixtures.traveler.iccid), report))
 
         #expect(state.status == StatusMessage(report.message, kind: .error))
-        #expect(state.fleet.esimsByICCID[Fixtures.traveler.iccid] == Fixtures.traveler)
+        #expect(state.fleet.row(iccid: Fixtures.traveler.iccid)?.status == .active)
     }
 
     @Test func unknownFundOutcomeIsWarning() {
@@ -275,7 +275,7 @@ import Testing
         _ = press([.end], in: &state)
         _ = state.reduce(.fleetChanged(FleetChangeBatch(removed: [Fixtures.traveler.iccid])))
 
-        #expect(state.selectedESIM?.iccid == Fixtures.kiosk.iccid)
+        #expect(state.selectedSIM?.iccid == Fixtures.kiosk.iccid)
         #expect(state.selectedRow == 1)
     }
 
@@ -284,7 +284,7 @@ import Testing
         _ = press([.end], in: &state)
         _ = state.reduce(.fleetChanged(FleetChangeBatch(removed: [Fixtures.kiosk.iccid])))
 
-        #expect(state.selectedESIM?.iccid == Fixtures.tracker.iccid)
+        #expect(state.selectedSIM?.iccid == Fixtures.tracker.iccid)
     }
 
     @Test func refreshErrorClearsOnLaterBatch() {
@@ -301,7 +301,7 @@ import Testing
         drained.walletBalance = Money(cents: 1_100)
         _ = state.reduce(.fleetChanged(FleetChangeBatch(changed: [drained])))
 
-        #expect(state.fleet.order.first == drained.iccid)
-        #expect(state.fleet.esimsByICCID[drained.iccid]?.walletBalance == Money(cents: 1_100))
+        #expect(state.fleet.row(at: 0)?.iccid == drained.iccid)
+        #expect(state.fleet.row(iccid: drained.iccid)?.walletBalance == Money(cents: 1_100))
     }
 }

@@ -58,7 +58,7 @@ public final class DashboardApp {
             let wakeUp = waitForInput(terminal)
             mailbox.consumeWakeUps()
 
-            var events: [AppEvent] = []
+            var events: [AppEvent] = [tick()]
             if let signal = terminal.takeTerminationSignal() {
                 log("Received signal \(signal); quitting.")
                 exitStatus = 128 + signal
@@ -74,8 +74,7 @@ public final class DashboardApp {
                 }
             }
             events += mailbox.drain()
-            let onlyClockMoved = events.isEmpty
-            events.append(tick())
+            let onlyClockMoved = events.count == 1
 
             apply(events)
             redraw(on: terminal, onlyClockMoved: onlyClockMoved)
@@ -99,7 +98,7 @@ public final class DashboardApp {
             mailbox.consumeWakeUps()
             _ = terminal.readInput()
             if terminal.takeTerminationSignal() != nil { break }
-            apply(mailbox.drain())
+            apply([tick()] + mailbox.drain())
             redraw(on: terminal, onlyClockMoved: false)
         }
         if !state.pendingICCIDs.isEmpty {
@@ -131,10 +130,8 @@ public final class DashboardApp {
 
     /// Reduces `events` in order and starts the effects they return.
     func apply(_ events: [AppEvent]) {
-        for event in events {
-            for effect in state.reduce(event) {
-                perform(effect)
-            }
+        for effect in state.reduce(events) {
+            perform(effect)
         }
     }
 

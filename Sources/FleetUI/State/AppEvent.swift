@@ -20,6 +20,13 @@ public enum AppEvent: Sendable {
     case terminationRequested
 }
 
+extension AppEvent {
+    var isFleetBatch: Bool {
+        if case .fleetChanged = self { return true }
+        return false
+    }
+}
+
 /// An operator action on one SIM, sent over HTTP by the app.
 public enum OperationRequest: Hashable, Sendable {
     case enable(iccid: String)

@@ -6,6 +6,24 @@ extension AppState {
     /// Applies `event` to the state and returns the work the app must do.
     /// It performs no I/O, so tests drive it with plain values.
     public mutating func reduce(_ event: AppEvent) -> [Effect] {
+        let effects = handle(event)
+        refreshFleetOrderIfNeeded()
+        return effects
+    }
+
+    /// Applies `events` in order, like `reduce(_:)` for each, but computes the
+    /// fleet's visible order once after a run of batches instead of after each.
+    public mutating func reduce(_ events: [AppEvent]) -> [Effect] {
+        var effects: [Effect] = []
+        for (index, event) in events.enumerated() {
+            effects += handle(event)
+            let nextIsBatch = index + 1 < events.count && events[index + 1].isFleetBatch
+            if !(event.isFleetBatch && nextIsBatch) { refreshFleetOrderIfNeeded() }
+        }
+        return effects
+    }
+
+    private mutating func handle(_ event: AppEvent) -> [Effect] {
         switch event {
         case .key(let key):
             return handleKey(key)
@@ -85,7 +103,7 @@ extension AppState {
             do {
                 let amount = try Money.parseAmount(prompt.text)
                 mode = .browsing
-                let walletBefore = fleet.esimsByICCID[prompt.iccid]?.walletBalance
+                let walletBefore = fleet.row(iccid: prompt.iccid)?.walletBalance
                 return send(.fund(iccid: prompt.iccid, amount: amount, walletBefore: walletBefore))
             } catch {
                 prompt.error = error.description
@@ -149,14 +167,14 @@ extension AppState {
 
     /// Returns the selected SIM if a mutating `action` may start on it, and
     /// otherwise explains in the status line why not.
-    private mutating func selectedESIMForAction(_ action: String) -> ESIM? {
+    private mutating func selectedSIMForAction(_ action: String) -> SIMRow? {
         if isReadOnly {
             status = StatusMessage(
                 "Read-only mode: \(action) is turned off. Restart citrus-fleet without --read-only to change SIMs.",
                 kind: .error)
             return nil
         }
-        guard let esim = selectedESIM else {
+        guard let esim = selectedSIM else {
             status = StatusMessage("No SIM to \(action): the fleet is empty or still loading.", kind: .error)
             return nil
         }
@@ -169,8 +187,8 @@ extension AppState {
         return esim
     }
 
-    private mutating func startAction(_ action: String, request: (ESIM) -> OperationRequest) -> [Effect] {
-        guard let esim = selectedESIMForAction(action) else { return [] }
+    private mutating func startAction(_ action: String, request: (SIMRow) -> OperationRequest) -> [Effect] {
+        guard let esim = selectedSIMForAction(action) else { return [] }
         return send(request(esim))
     }
 
@@ -181,7 +199,7 @@ extension AppState {
     }
 
     private mutating func openFundPrompt() {
-        guard let esim = selectedESIMForAction("fund") else { return }
+        guard let esim = selectedSIMForAction("fund") else { return }
         if esim.walletBalance == nil && esim.groupID != nil {
             status = StatusMessage(
                 "\(esim.iccid) is in a shared-balance group and has no wallet of its own. Fund the group in the Citrus dashboard.",
@@ -192,7 +210,7 @@ extension AppState {
     }
 
     private mutating func openThrottlePicker() {
-        guard let esim = selectedESIMForAction("throttle") else { return }
+        guard let esim = selectedSIMForAction("throttle") else { return }
         let index = ThrottleSpeed.allCases.firstIndex(of: esim.throttleSpeed) ?? 0
         mode = .throttlePicker(ThrottlePicker(iccid: esim.iccid, current: esim.throttleSpeed, highlighted: index))
     }
@@ -201,7 +219,7 @@ extension AppState {
 
     private mutating func applyReport(_ report: OperationReport, for request: OperationRequest) {
         pendingICCIDs.remove(request.iccid)
-        if let esim = report.esim { fleet.upsert(esim) }
+        if let esim = report.esim { fleet.record(esim, at: now) }
         if let balance = report.resellerBalance { resellerBalance = balance }
 
         let kind: StatusMessage.Kind
@@ -216,10 +234,7 @@ extension AppState {
     // NOTE: a sweep page read before an action's result but delivered after it
     // shows the old reading again until the next sweep reads the SIM.
     private mutating func applyFleetChanges(_ batch: FleetChangeBatch) {
-        let selectedICCID = selectedESIM?.iccid
-        if fleet.apply(batch), let selectedICCID {
-            selectedRow = fleet.row(of: selectedICCID) ?? selectedRow
-        }
+        fleet.apply(batch)
         if let balance = batch.resellerBalance { resellerBalance = balance.balance }
         if let completed = batch.sweepCompletedAt {
             lastSweepCompletedAt = completed
@@ -234,6 +249,16 @@ extension AppState {
         } else if !batch.isEmpty {
             refreshError = nil
         }
+    }
+
+    /// Computes the visible order after batches, a filter or a sort, and
+    /// keeps the selection on the same SIM when it is still shown.
+    private mutating func refreshFleetOrderIfNeeded() {
+        guard fleet.needsRefresh else { return }
+        fleet.refreshOrder(now: now)
+        if let selectedICCID, let row = fleet.index(of: selectedICCID) {
+            selectedRow = row
+        }
         moveSelection(to: selectedRow)
     }
 
@@ -241,6 +266,7 @@ extension AppState {
 
     private mutating func moveSelection(to row: Int) {
         selectedRow = max(0, min(row, fleet.count - 1))
+        selectedICCID = selectedSIM?.iccid
         keepSelectionVisible()
     }
 

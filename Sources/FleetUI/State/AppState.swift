@@ -57,10 +57,12 @@ public struct AppState: Sendable {
     /// Set by `--read-only`: every key that changes a SIM is off.
     public var isReadOnly: Bool
 
-    public var fleet = FleetModel()
-    /// The row of the selected SIM in `fleet.order`.
+    public var fleet: FleetModel
+    /// The row of the selected SIM in `fleet.visible`.
     public var selectedRow = 0
-    /// The first row of `fleet.order` shown in the table body.
+    /// The selected SIM, so the selection follows it when the order changes.
+    public var selectedICCID: String?
+    /// The first row of `fleet.visible` shown in the table body.
     public var scrollTop = 0
     public var layout: ScreenLayout
     public var mode: InputMode = .browsing
@@ -99,10 +101,11 @@ public struct AppState: Sendable {
         self.now = now
         self.wallNow = wallNow ?? now
         self.metrics = metrics
+        self.fleet = FleetModel(metrics: metrics, epoch: now)
     }
 
-    /// The SIM under the selection, if the fleet is not empty.
-    public var selectedESIM: ESIM? {
-        fleet.esim(atRow: selectedRow)
+    /// The SIM under the selection, if any row is shown.
+    public var selectedSIM: SIMRow? {
+        fleet.row(at: selectedRow)
     }
 }

@@ -1,4 +1,5 @@
 import CitrusAPI
+import FleetCore
 
 /// The columns of the fleet table and their widths for a screen width.
 public struct TableColumns: Equatable, Sendable {
@@ -56,11 +57,11 @@ public enum FleetTableView {
 
         for offset in 0..<layout.tableBodyHeight {
             let row = state.scrollTop + offset
-            guard let esim = state.fleet.esim(atRow: row) else { break }
+            guard let sim = state.fleet.row(at: row) else { break }
             let y = layout.tableBodyTop + offset
             buffer.fill(y: y, style: theme.tableRow)
-            drawCells(cells(for: esim, columns: columns), row: y, columns: columns, into: &buffer) { column in
-                style(of: column, esim: esim, lowWallet: state.metrics.lowWalletThreshold, theme: theme)
+            drawCells(cells(for: sim, columns: columns), row: y, columns: columns, into: &buffer) { column in
+                style(of: column, sim: sim, lowWallet: state.metrics.lowWalletThreshold, theme: theme)
             }
             if row == state.selectedRow {
                 buffer.restyle(y: y, style: theme.tableSelection)
@@ -77,7 +78,7 @@ public enum FleetTableView {
         .charged: "CHARGED USD", .throttle: "THROTTLE",
     ]
 
-    private static func cells(for esim: ESIM, columns: TableColumns) -> [Column: String] {
+    private static func cells(for esim: SIMRow, columns: TableColumns) -> [Column: String] {
         let noWallet = esim.groupID != nil ? "group" : "-"
         return [
             .iccid: esim.iccid,
@@ -112,7 +113,7 @@ public enum FleetTableView {
         }
     }
 
-    private static func style(of column: Column, esim: ESIM, lowWallet: Money, theme: Theme) -> CellStyle {
+    private static func style(of column: Column, sim esim: SIMRow, lowWallet: Money, theme: Theme) -> CellStyle {
         switch column {
         case .status:
             switch esim.status {

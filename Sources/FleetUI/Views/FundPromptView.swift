@@ -4,7 +4,7 @@ public enum FundPromptView {
     static let contentWidth = 60
 
     public static func draw(_ prompt: FundPrompt, state: AppState, theme: Theme, into buffer: inout ScreenBuffer) {
-        let esim = state.fleet.esimsByICCID[prompt.iccid]
+        let esim = state.fleet.row(iccid: prompt.iccid)
         let width = min(contentWidth, buffer.width - 4)
         let errorLines = prompt.error.map { TextLayout.wrap($0, toWidth: width) } ?? []
 
