@@ -85,7 +85,8 @@ enum APIRoutes {
             account.requestQRCodes(for: nextStart..<min(total, nextStart + limit))
         }
 
-        var writer = JSONWriter(reservingCapacity: 256 + pageIndices.count * 1_400)
+        // About 2 KB per SIM, most of it the QR code, so the page is written without regrowing.
+        var writer = JSONWriter(reservingCapacity: 256 + pageIndices.count * 2_304)
         writer.beginObject()
         writer.key("esims")
         writer.beginArray()

@@ -4,58 +4,39 @@ import CitrusAPI
 /// `CitrusAPI.ESIM`.
 extension ResellerAccount {
     /// Writes one SIM as of `now`, evaluating its usage first.
+    ///
+    /// List pages write up to 200 SIMs per request, so the members that never change
+    /// come first, copied from bytes serialized once per SIM, and only the status,
+    /// wallet, throttle and activation are written each time. Fields are read through
+    /// `esims[index]` one by one, because a copy of the whole SIM costs a retain and a
+    /// release per string and array in it.
     mutating func writeESIM(_ index: Int, now: Int64, into writer: inout JSONWriter, providedCostCents: Int64? = nil) {
         let reading = reading(of: index, now: now)
-        if esims[index].qrCode == nil {
-            esims[index].qrCode = QRCodeImage.dataURL(for: esims[index].lpaString)
+        if esims[index].staticMembersJSON == nil {
+            storeQRCode(QRCodeImage.dataURL(for: esims[index].lpaString), at: index)
         }
-        let esim = esims[index]
+        let inGroup = esims[index].groupID != nil
+        let wallet = inGroup ? nil : reportedWallet(index, exact: reading, now: now)
+        let charged = inGroup ? nil : reportedCharged(index, exact: reading, now: now)
 
         writer.beginObject()
-        // Identity fields are made by the simulator from digits, base32 and base64,
-        // so they need no escaping.
-        writer.key("id")
-        writer.plainString(esim.id)
-        writer.key("iccid")
-        writer.plainString(esim.iccid)
-        writer.key("lpa_string")
-        writer.plainString(esim.lpaString)
-        writer.key("qr_code")
-        writer.plainString(esim.qrCode ?? "")
-        writer.key("direct_install_url")
-        writer.plainString(esim.directInstallURL)
+        writer.rawMembers(esims[index].staticMembersJSON ?? [])
         writer.key("status")
-        writer.plainString(esim.status(at: now).rawValue)
+        writer.plainString(esims[index].status(at: now).rawValue)
         writer.key("euicc_state")
-        writer.plainString(esim.euiccState(at: now).rawValue)
-        writer.key("label")
-        writer.string(esim.label)
-        writer.key("end_user_reference")
-        writer.string(esim.endUserReference)
-        writer.key("group_id")
-        writer.string(esim.groupID)
+        writer.plainString(esims[index].euiccState(at: now).rawValue)
         writer.key("wallet_balance_usd")
-        if esim.groupID == nil {
-            writer.microDollarsRoundedDown(reportedWallet(index, exact: reading, now: now))
-        } else {
-            writer.null()
-        }
+        if let wallet { writer.microDollarsRoundedDown(wallet) } else { writer.null() }
         writer.key("total_data_charged_usd")
-        if esim.groupID == nil {
-            writer.microDollarsRoundedDown(reportedCharged(index, exact: reading, now: now))
-        } else {
-            writer.null()
-        }
+        if let charged { writer.microDollarsRoundedDown(charged) } else { writer.null() }
         writer.key("throttle_speed")
-        writer.plainString(esim.throttle.rawValue)
+        writer.plainString(esims[index].throttle.rawValue)
         writer.key("activated_at")
-        if let activatedAt = esim.activatedAt, activatedAt <= now {
-            writer.string(ISO8601Text.format(millis: activatedAt))
+        if esims[index].isActivated(at: now), let text = esims[index].activatedAtText {
+            writer.plainString(text)
         } else {
             writer.null()
         }
-        writer.key("created_at")
-        writer.plainString(esim.createdAtText)
         if let providedCostCents {
             writer.key("cost")
             writer.cents(providedCostCents)
@@ -70,8 +51,7 @@ extension ResellerAccount {
     /// yet (funds are), so the real wallet can be lower than the reading, as at
     /// Citrus. A SIM whose wallet was emptied by defund or terminate reads $0.
     mutating func reportedWallet(_ index: Int, exact: WalletReading, now: Int64) -> Int64 {
-        let esim = esims[index]
-        guard reportingDelayMillis > 0, esim.pendingDefund == nil, !esim.isTerminated else { return exact.walletMicros }
+        guard reportingDelayMillis > 0, esims[index].pendingDefund == nil, !esims[index].isTerminated else { return exact.walletMicros }
         let unreported = exact.chargedMicros - laggedCharged(index, at: now - reportingDelayMillis)
         return exact.walletMicros + max(0, unreported)
     }
@@ -107,5 +87,35 @@ extension ResellerAccount {
         while lagHistory[index].count > 1 && lagHistory[index][1].checkpoint <= oldestNeeded {
             lagHistory[index].removeFirst()
         }
+    }
+}
+
+/// Serializes the members of the eSIM object that never change.
+enum ESIMJSON {
+    /// Serializes `id`, `iccid`, `lpa_string`, `qr_code`, `direct_install_url`, `label`,
+    /// `end_user_reference`, `group_id` and `created_at` as object members. The simulator
+    /// makes the identity values from digits, base32, base64 and fixed URLs, so only the
+    /// reseller's text needs escaping.
+    static func staticMembers(of esim: SimulatedESIM, qrCode: String) -> [UInt8] {
+        var writer = JSONWriter(reservingCapacity: 384 + qrCode.utf8.count)
+        writer.key("id")
+        writer.plainString(esim.id)
+        writer.key("iccid")
+        writer.plainString(esim.iccid)
+        writer.key("lpa_string")
+        writer.plainString(esim.lpaString)
+        writer.key("qr_code")
+        writer.plainString(qrCode)
+        writer.key("direct_install_url")
+        writer.plainString(esim.directInstallURL)
+        writer.key("label")
+        writer.string(esim.label)
+        writer.key("end_user_reference")
+        writer.string(esim.endUserReference)
+        writer.key("group_id")
+        writer.string(esim.groupID)
+        writer.key("created_at")
+        writer.plainString(ISO8601Text.format(millis: esim.createdAt))
+        return writer.bytes
     }
 }

@@ -115,6 +115,13 @@ struct JSONWriter {
         needsComma = true
     }
 
+    /// Writes members that are already serialized, such as `"a":1,"b":2`, into the open object.
+    mutating func rawMembers(_ json: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: json)
+        needsComma = true
+    }
+
     mutating func raw(bytes json: [UInt8]) {
         separate()
         bytes.append(contentsOf: json)

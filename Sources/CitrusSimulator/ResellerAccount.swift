@@ -94,7 +94,6 @@ struct ResellerAccount {
             lpaString: lpa,
             directInstallURL: "https://esimsetup.apple.com/esim_qrcode_provisioning?carddata=" + lpa,
             createdAt: createdAt,
-            createdAtText: ISO8601Text.format(millis: createdAt),
             label: label,
             endUserReference: endUserReference,
             groupID: groupID,
@@ -127,7 +126,7 @@ struct ResellerAccount {
 
     /// Queues the QR codes of `indices` that are neither made nor in the making.
     mutating func requestQRCodes(for indices: Range<Int>) {
-        for index in indices where esims[index].qrCode == nil && !qrInFlight.contains(index) {
+        for index in indices where esims[index].staticMembersJSON == nil && !qrInFlight.contains(index) {
             qrInFlight.insert(index)
             qrReadAhead.append((index, esims[index].lpaString))
         }
@@ -141,9 +140,14 @@ struct ResellerAccount {
 
     /// Stores QR codes made in the background, unless a request made them first.
     mutating func storeQRCodes(_ codes: [(index: Int, dataURL: String)]) {
-        for code in codes where code.index < esims.count && esims[code.index].qrCode == nil {
-            esims[code.index].qrCode = code.dataURL
+        for code in codes where code.index < esims.count && esims[code.index].staticMembersJSON == nil {
+            storeQRCode(code.dataURL, at: code.index)
         }
+    }
+
+    /// Stores the SIM's QR code as part of its serialized static members.
+    mutating func storeQRCode(_ dataURL: String, at index: Int) {
+        esims[index].staticMembersJSON = ESIMJSON.staticMembers(of: esims[index], qrCode: dataURL)
     }
 
     /// Marks background QR requests as done, made or skipped.

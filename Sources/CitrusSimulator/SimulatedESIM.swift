@@ -54,13 +54,14 @@ struct SimulatedESIM {
     let iccid: String
     let lpaString: String
     let directInstallURL: String
-    /// The QR code as a data URL, made on first use.
-    var qrCode: String?
     let createdAt: Int64
-    let createdAtText: String
-    var label: String?
-    var endUserReference: String?
+    let label: String?
+    let endUserReference: String?
     let groupID: String?
+
+    /// The unchanging members of the eSIM object, `id` to `created_at` with the QR
+    /// code, serialized once for list pages. Nil until the QR code is made.
+    var staticMembersJSON: [UInt8]?
 
     // MARK: Usage model
 
@@ -73,7 +74,11 @@ struct SimulatedESIM {
     var downloadedAt: Int64?
     var installedAt: Int64?
     /// When the profile is enabled on the device and the SIM becomes active; nil: not yet scheduled.
-    var activatedAt: Int64?
+    var activatedAt: Int64? {
+        didSet { activatedAtText = activatedAt.map { ISO8601Text.format(millis: $0) } }
+    }
+    /// `activatedAt` as ISO-8601 text, formatted once per change.
+    private(set) var activatedAtText: String?
     var activationNotified = false
     var throttle: ThrottleSpeed = .noLimit
     var suspended = false

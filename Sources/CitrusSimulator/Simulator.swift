@@ -121,7 +121,7 @@ public final class Simulator: Sendable {
                 start += chunk.count
                 guard let self else { return }
                 let missing = self.state.withLock { state in
-                    chunk.filter { state.account.esims.indices.contains($0.index) && state.account.esims[$0.index].qrCode == nil }
+                    chunk.filter { state.account.esims.indices.contains($0.index) && state.account.esims[$0.index].staticMembersJSON == nil }
                 }
                 let codes = missing.map { (index: $0.index, dataURL: QRCodeImage.dataURL(for: $0.lpa)) }
                 self.state.withLock { state in

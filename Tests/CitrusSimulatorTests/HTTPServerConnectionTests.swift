@@ -71,6 +71,22 @@ private func makeEchoServer(configure: (inout HTTPServerConfiguration) -> Void =
         #expect(try client.readResponse().bodyText.contains("/after"))
     }
 
+    @Test func largeBodyArrivesIntactAfterPartialWrites() throws {
+        // 8 MB is far above the socket buffers, so the gathered head and body go out in many pieces.
+        let body = (0..<8_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) }
+        let server = try HTTPServer { _ in HTTPResponse(status: 200, headers: [("Content-Type", "application/octet-stream")], body: body) }
+        defer { server.stop() }
+        let client = try LoopbackSocketClient(port: server.port)
+
+        try client.send(httpRequestText("/large") + httpRequestText("/again"))
+        Thread.sleep(forTimeInterval: 0.2)
+
+        let first = try client.readResponse(timeout: 20)
+        #expect(first.header("Content-Length") == "8000000")
+        #expect(first.body == body)
+        #expect(try client.readResponse(timeout: 20).body == body)
+    }
+
     @Test func oversizedHeadersGet431() throws {
         let server = try makeEchoServer()
         defer { server.stop() }

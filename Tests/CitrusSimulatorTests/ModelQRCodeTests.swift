@@ -95,14 +95,14 @@ struct ModelQRCodeTests {
         var ready = 0
         while Date() < deadline {
             ready = harness.simulator.state.withLock { state in
-                state.account.esims[100..<200].filter { $0.qrCode != nil }.count
+                state.account.esims[100..<200].filter { $0.staticMembersJSON != nil }.count
             }
             if ready == 100 { break }
             Thread.sleep(forTimeInterval: 0.02)
         }
         #expect(ready == 100)
         let beyond = harness.simulator.state.withLock { state in
-            state.account.esims[200..<250].filter { $0.qrCode != nil }.count
+            state.account.esims[200..<250].filter { $0.staticMembersJSON != nil }.count
         }
         #expect(beyond == 0)
     }

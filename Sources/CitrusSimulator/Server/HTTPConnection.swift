@@ -108,8 +108,8 @@ struct HTTPConnection {
         switch reply.action {
         case .respond(let response):
             let closing = !parsed.keepAlive || server.isStopping
-            let bytes = HTTPResponseSerializer.bytes(of: response, isHeadRequest: request.method == "HEAD", closing: closing)
-            let sent = send(bytes)
+            let head = HTTPResponseSerializer.head(of: response, closing: closing)
+            let sent = request.method == "HEAD" ? send(head) : send(head, response.body)
             log(method: request.method, path: request.path, status: response.status, outcome: sent ? nil : "write failed", since: started)
             return sent && !closing ? .keepOpen : .close
 
@@ -149,6 +149,10 @@ struct HTTPConnection {
 
     private func send(_ bytes: [UInt8]) -> Bool {
         POSIXSocket.sendAll(bytes, on: descriptor, deadline: .now + configuration.writeTimeout)
+    }
+
+    private func send(_ head: [UInt8], _ body: [UInt8]) -> Bool {
+        POSIXSocket.sendAll(head, body, on: descriptor, deadline: .now + configuration.writeTimeout)
     }
 
     private func log(method: String, path: String, status: Int?, outcome: String?, since start: ContinuousClock.Instant) {

@@ -14,6 +14,16 @@ enum HTTPResponseSerializer {
     /// response keeps the body's `Content-Length` but sends no body. CR, LF and NUL are
     /// removed from handler headers, so a header value cannot split the response.
     static func bytes(of response: HTTPResponse, isHeadRequest: Bool, closing: Bool, date: Date = Date()) -> [UInt8] {
+        var bytes = head(of: response, closing: closing, date: date)
+        if !isHeadRequest {
+            bytes.append(contentsOf: response.body)
+        }
+        return bytes
+    }
+
+    /// Serializes the status line and headers of `bytes(of:isHeadRequest:closing:date:)`,
+    /// up to and including the empty line, so the body can be sent without copying it.
+    static func head(of response: HTTPResponse, closing: Bool, date: Date = Date()) -> [UInt8] {
         var head = "HTTP/1.1 \(response.status) \(reasonPhrase(response.status))\r\n"
         for (name, value) in response.headers where !framingHeaders.contains(name.lowercased()) {
             head += "\(headerSafe(name)): \(headerSafe(value))\r\n"
@@ -21,12 +31,7 @@ enum HTTPResponseSerializer {
         head += "Content-Length: \(response.body.count)\r\n"
         head += "Date: \(imfFixdate(date))\r\n"
         head += closing ? "Connection: close\r\n\r\n" : "Connection: keep-alive\r\n\r\n"
-
-        var bytes = Array(head.utf8)
-        if !isHeadRequest {
-            bytes.append(contentsOf: response.body)
-        }
-        return bytes
+        return Array(head.utf8)
     }
 
     /// Builds a JSON error envelope `{"error": CODE, "message": TEXT}`, as the Citrus API sends.

@@ -192,6 +192,48 @@ enum POSIXSocket {
         return true
     }
 
+    /// Sends `head` and then `body` like `sendAll(_:on:deadline:)`, gathering both into
+    /// each `sendmsg` call, so a large body is not copied behind its head first.
+    static func sendAll(_ head: [UInt8], _ body: [UInt8], on descriptor: Int32, deadline: ContinuousClock.Instant) -> Bool {
+        var offset = 0
+        let total = head.count + body.count
+        while offset < total {
+            let count = head.withUnsafeBytes { headBytes in
+                body.withUnsafeBytes { bodyBytes in
+                    sendGathered(descriptor, head: headBytes, body: bodyBytes, from: offset)
+                }
+            }
+            if count > 0 {
+                offset += count
+                continue
+            }
+            if count < 0 && errno == EINTR { continue }
+            guard count < 0, errno == EAGAIN || errno == EWOULDBLOCK else { return false }
+            guard case .ready = wait(for: Int16(POLLOUT), on: descriptor, wakeDescriptor: -1, deadline: deadline) else {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Calls `sendmsg` once with the bytes of `head` followed by `body` from `offset` on.
+    private static func sendGathered(_ descriptor: Int32, head: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer, from offset: Int) -> Int {
+        var vectors: [iovec] = []
+        if offset < head.count {
+            vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: head.baseAddress! + offset), iov_len: head.count - offset))
+        }
+        let bodyOffset = max(0, offset - head.count)
+        if bodyOffset < body.count {
+            vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: body.baseAddress! + bodyOffset), iov_len: body.count - bodyOffset))
+        }
+        return vectors.withUnsafeMutableBufferPointer { buffer in
+            var message = msghdr()
+            message.msg_iov = buffer.baseAddress
+            message.msg_iovlen = numericCast(buffer.count)
+            return sendmsg(descriptor, &message, sendFlags)
+        }
+    }
+
     /// Closes the socket so that the peer gets a TCP reset (RST) instead of an orderly close.
     static func resetAndClose(_ descriptor: Int32) {
         var option = linger(l_onoff: 1, l_linger: 0)
