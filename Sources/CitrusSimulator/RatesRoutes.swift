@@ -19,6 +19,11 @@ enum RatesRoutes {
 
         var writer = JSONWriter(reservingCapacity: 512 * max(1, matches.count))
         writer.beginObject()
+        // The table is invented (see `RatesTable`), and the response says so.
+        writer.key("sample_data")
+        writer.bool(true)
+        writer.key("note")
+        writer.string(sampleDataNote)
         writer.key("total_countries")
         writer.integer(matches.count)
         writer.key("countries")
@@ -30,6 +35,8 @@ enum RatesRoutes {
         writer.endObject()
         return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: writer.bytes)
     }
+
+    static let sampleDataNote = "Sample rates served by citrus-sim, not Citrus prices. Only Japan on KDDI at $1.38/GB matches a price Citrus publishes."
 
     /// Lower-cases and treats `_`, `-` and spaces alike, so `north_america`,
     /// `North America` and `north-america` all match.

@@ -36,7 +36,7 @@ struct ResellerAccount {
     var funds: [FundRecord] = []
     var defunds: [DefundRecord] = []
     var events: EventLog
-    var webhooks = WebhookRegistry()
+    var webhooks: WebhookRegistry
     var nextSerial: UInt64
     var provisionedCount = 0
     var resellerLowArmed = true
@@ -56,6 +56,7 @@ struct ResellerAccount {
         self.balanceMicros = starting
         self.lifetimeTopUpMicros = starting
         self.events = EventLog(seed: options.seed)
+        self.webhooks = WebhookRegistry(seed: options.seed)
         // Serials start at a seeded offset so two seeds rarely share ICCIDs.
         self.nextSerial = 10_000_000 + SeededHash.hash(options.seed, 4) % 80_000_000_000
         self.resellerLowArmed = starting >= MicroDollars.fromCents(options.resellerLowBalance.cents)

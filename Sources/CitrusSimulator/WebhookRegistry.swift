@@ -66,6 +66,12 @@ struct WebhookRegistry {
     private(set) var hooks: [Webhook] = []
     private(set) var log: [WebhookDeliveryResult] = []
     private var nextNumber = 1
+    /// Seed of the webhook IDs, so the same seed gives the same IDs.
+    let seed: UInt64
+
+    init(seed: UInt64) {
+        self.seed = seed
+    }
 
     var hasEnabledWebhook: Bool { hooks.contains(where: \.enabled) }
 
@@ -80,11 +86,14 @@ struct WebhookRegistry {
         guard hooks.count < Self.maximumCount else {
             throw .validation("This account already has \(Self.maximumCount) webhooks, the maximum. Delete one with DELETE /webhooks/{id} first.")
         }
+        // The secret is the one value that does not follow the seed: a seeded secret
+        // would let anyone who knows the seed forge deliveries.
         var secretBytes = [UInt8](repeating: 0, count: 24)
         var generator = SystemRandomNumberGenerator()
         for position in secretBytes.indices { secretBytes[position] = UInt8.random(in: 0...255, using: &generator) }
+        let idHash = SeededHash.hash(seed, UInt64(nextNumber), 10)
         let webhook = Webhook(
-            id: "wh_" + String(nextNumber) + "_" + WebhookSignature.hex(Array(secretBytes.prefix(4))),
+            id: "wh_" + String(nextNumber) + "_" + String(idHash >> 32, radix: 16),
             url: url,
             events: events,
             signingSecret: "whsec_" + WebhookSignature.hex(secretBytes),

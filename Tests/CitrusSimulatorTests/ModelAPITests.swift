@@ -219,6 +219,20 @@ struct ModelAPITests {
         #expect(harness.events("esim.provisioned").count == 1)
     }
 
+    @Test func euiccStatesProgressInOrder() {
+        let harness = ModelHarness { $0.provisionedActivationMinutes = 30 }
+        let iccid = harness.post("/esim/provision").json["iccid"] as? String ?? ""
+        var states: [String] = []
+        // Activation falls between 15 and 45 minutes; download and install come 2 and 1 minutes before.
+        for _ in 0..<(46 * 4) {
+            let state = harness.get("/esim/\(iccid)").json["euicc_state"] as? String ?? "?"
+            if states.last != state { states.append(state) }
+            harness.advance(seconds: 15)
+        }
+
+        #expect(states == ["RELEASED", "DOWNLOADED", "INSTALLED", "ENABLED"])
+    }
+
     // MARK: Account and rates
 
     @Test func accountShowsBalance() {
@@ -242,6 +256,13 @@ struct ModelAPITests {
             let networks = country["networks"] as? [[String: Any]] ?? []
             #expect((1...4).contains(networks.count), "\(country["name"] ?? "")")
         }
+    }
+
+    @Test func ratesAreLabelledSampleData() {
+        let reply = ModelHarness().get("/rates", query: [("country", "DE")])
+
+        #expect(reply.json["sample_data"] as? Bool == true)
+        #expect((reply.json["note"] as? String)?.contains("not Citrus prices") == true)
     }
 
     @Test func ratesFilterByCountryAndContinent() {
@@ -269,6 +290,21 @@ struct ModelAPITests {
         #expect(harness.send("GET", "/_sim/clock").json["now"] as? String == "2026-05-28T20:28:10Z")
         #expect(harness.send("POST", "/_sim/clock", body: "{\"advance_seconds\": -5}").status == 400)
         #expect(harness.send("POST", "/_sim/clock", body: "{}").status == 400)
+    }
+
+    @Test func speedScalesRealTime() {
+        let wall = ManualWallClock()
+        let harness = ModelHarness(wallClock: wall) { $0.speed = 60 }
+        let start = harness.simulator.simulatedNow
+
+        wall.advance(seconds: 10)
+        let afterTenSeconds = harness.simulator.simulatedNow.timeIntervalSince(start)
+        harness.send("POST", "/_sim/clock", body: "{\"speed\": 0}")
+        wall.advance(seconds: 10)
+        let afterStop = harness.simulator.simulatedNow.timeIntervalSince(start)
+
+        #expect(afterTenSeconds == 600)
+        #expect(afterStop == 600)
     }
 
     @Test func clockAdvancesInProcess() {

@@ -28,6 +28,21 @@ struct ModelLifecycleTests {
         #expect(harness.send("GET", "/_sim/events").text.contains("\"returned_usd\":27.00"))
     }
 
+    @Test func defundSettlesAfterConfiguredDelay() {
+        let harness = ModelHarness { $0.defundSettleMinutes = 2 }
+        let iccid = harness.activeFundedSIM(amount: "9")
+
+        let reply = harness.post("/esim/\(iccid)/defund")
+        harness.advance(seconds: 119)
+        let beforeSettling = harness.get("/wallet/balance").raw("balance_usd")
+        harness.advance(seconds: 1)
+        let afterSettling = harness.get("/wallet/balance").raw("balance_usd")
+
+        #expect(reply.raw("settles_in_minutes") == "2")
+        #expect(beforeSettling == "4989.25")
+        #expect(afterSettling == "4998.25")
+    }
+
     @Test func defundPausesDataAtOnce() {
         let harness = ModelHarness()
         let iccid = harness.activeFundedSIM(amount: "50")

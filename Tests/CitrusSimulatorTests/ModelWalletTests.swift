@@ -89,6 +89,29 @@ struct ModelWalletTests {
         #expect(after + charged == before)
     }
 
+    /// Within one simulated hour a SIM uses one network, so its charge is exactly
+    /// the bytes used times that network's price in `GET /rates`, rounded down.
+    @Test func usageChargedAtRatesTablePrice() throws {
+        let harness = ModelHarness()
+        let iccid = harness.activeFundedSIM(amount: "50")
+        // The harness clock starts 26 min 40 s into an hour, so 10 more minutes stay in it.
+        harness.advance(seconds: 600)
+        let ledger = harness.ledger(iccid)
+        let usedBytes = try #require((ledger["used_bytes"] as? NSNumber)?.int64Value)
+        let charged = try #require((ledger["charged_micros"] as? NSNumber)?.int64Value)
+        let country = try #require(ledger["country_iso2"] as? String)
+        let network = try #require(ledger["network"] as? String)
+
+        let rates = harness.get("/rates", query: [("country", country)]).text
+        let networkRange = try #require(rates.range(of: "\"operator\":\"\(network)\""))
+        let priceText = try #require(ModelHarness.rawValue(of: "per_gb_usd", in: String(rates[networkRange.upperBound...])))
+        // The sample prices have whole cents, so per_gb_usd is exact.
+        let perGBMicros = try #require(Int64(priceText.replacingOccurrences(of: ".", with: ""))) * 10_000
+
+        #expect(usedBytes > 0)
+        #expect(charged == usedBytes * perGBMicros / 1_000_000_000)
+    }
+
     @Test func suspendedWalletDoesNotDrain() {
         let harness = ModelHarness()
         let iccid = harness.activeFundedSIM(amount: "50")

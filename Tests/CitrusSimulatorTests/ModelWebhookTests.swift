@@ -6,6 +6,7 @@ import Testing
 final class WebhookListener: @unchecked Sendable {
     private let lock = NSLock()
     private var received: [HTTPRequest] = []
+    private var receivedAt: [ContinuousClock.Instant] = []
     private var server: HTTPServer?
     let status: Int
 
@@ -25,9 +26,17 @@ final class WebhookListener: @unchecked Sendable {
         return received
     }
 
+    /// When each request arrived, in order.
+    var arrivals: [ContinuousClock.Instant] {
+        lock.lock()
+        defer { lock.unlock() }
+        return receivedAt
+    }
+
     private func record(_ request: HTTPRequest) {
         lock.lock()
         received.append(request)
+        receivedAt.append(.now)
         lock.unlock()
     }
 
@@ -212,6 +221,33 @@ struct ModelWebhookTests {
         let log = harness.send("GET", "/_sim/webhooks/deliveries").json["deliveries"] as? [[String: Any]] ?? []
         #expect(log.count == 10)
         #expect(log.allSatisfy { $0["status_code"] as? Int == 500 })
+    }
+
+    @Test func retriesBackOffExponentially() throws {
+        let listener = try WebhookListener(status: 500)
+        defer { listener.stop() }
+        let harness = ModelHarness {
+            $0.webhookRetryBaseSeconds = 0.3
+            $0.webhookMaxAttempts = 3
+        }
+        let id = harness.post("/webhooks", "{\"url\": \"\(listener.url)\"}").json["id"] as? String ?? ""
+        harness.post("/webhooks/\(id)/test")
+        #expect(listener.wait { $0.count >= 3 })
+
+        // Only lower bounds: a busy machine can delay a retry but never advance it.
+        let arrivals = listener.arrivals
+        try #require(arrivals.count == 3)
+        #expect(arrivals[1] - arrivals[0] >= .milliseconds(290))
+        #expect(arrivals[2] - arrivals[1] >= .milliseconds(590))
+    }
+
+    @Test func webhookIDsFollowSeed() {
+        func createdID(seed: UInt64) -> String? {
+            ModelHarness(seed: seed).post("/webhooks", "{\"url\": \"http://127.0.0.1:9/hook\"}").json["id"] as? String
+        }
+
+        #expect(createdID(seed: 3) == createdID(seed: 3))
+        #expect(createdID(seed: 3) != createdID(seed: 4))
     }
 
     @Test func failedDeliveryIsRetried() throws {
