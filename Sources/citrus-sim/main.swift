@@ -57,7 +57,8 @@ FileHandle.standardOutput.write(Data((server.baseURL.absoluteString + "\n").utf8
 if !server.isLoopback {
     logToStandardError("citrus-sim: warning: bound to \(commandLine.host), which is not a loopback address: other machines can reach this simulator and its /_sim/ control endpoints.")
 }
-logToStandardError("citrus-sim: listening on \(server.rootURL.absoluteString) (seed \(commandLine.options.seed), speed \(commandLine.options.speed)x). Stop with Ctrl-C.")
+let speedText = commandLine.options.speed == 0 ? "clock stopped until POST /_sim/clock" : "speed \(commandLine.options.speed)x"
+logToStandardError("citrus-sim: listening on \(server.rootURL.absoluteString) (seed \(commandLine.options.seed), \(speedText)). Stop with Ctrl-C.")
 
 let signalName = shutdownSignal.wait()
 logToStandardError("citrus-sim: received \(signalName), closing connections")
