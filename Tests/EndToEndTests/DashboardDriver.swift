@@ -10,14 +10,21 @@ struct ScreenRow {
     var iccid: String
     var text: String
 
-    /// The value columns, read from the right because labels may contain spaces.
+    /// The value columns at 120 columns (status, wallet, burn rate, ETA,
+    /// charged, throttle), read from the right because labels may contain spaces.
     private var trailingFields: [Substring] {
-        Array(text.split(separator: " ").suffix(4))
+        Array(text.split(separator: " ").suffix(6))
     }
 
-    var status: String { trailingFields.count == 4 ? String(trailingFields[0]) : "" }
-    var walletText: String { trailingFields.count == 4 ? String(trailingFields[1]) : "" }
-    var throttle: String { trailingFields.count == 4 ? String(trailingFields[3]) : "" }
+    private func field(_ index: Int) -> String {
+        trailingFields.count == 6 ? String(trailingFields[index]) : ""
+    }
+
+    var status: String { field(0) }
+    var walletText: String { field(1) }
+    var burn: String { field(2) }
+    var eta: String { field(3) }
+    var throttle: String { field(5) }
 
     /// The wallet in cents, or nil for "group" or "-".
     var walletCents: Int? {
@@ -57,7 +64,8 @@ struct DashboardDriver {
     /// Returns the SIM rows on screen, top to bottom.
     static func rows(in lines: [String]) -> [ScreenRow] {
         var rows: [ScreenRow] = []
-        for line in lines.dropFirst(2) {
+        // Below the three header rows and the column headings.
+        for line in lines.dropFirst(4) {
             let fields = line.split(separator: " ", maxSplits: 1)
             guard let first = fields.first, first.count >= 19, first.hasPrefix("89"), first.allSatisfy(\.isNumber) else { break }
             rows.append(ScreenRow(offset: rows.count, iccid: String(first), text: line))

@@ -171,7 +171,7 @@ struct DashboardEndToEndTests {
 
         let screen = try dashboard.launch(
             "", environment: "CITRUS_API_KEY=rsk_e2e_key CITRUS_BASE_URL=\(server.baseURL.absoluteString)", expectsDemo: false)
-        #expect(screen[0].hasPrefix(" citrus-fleet   Reseller balance $5,000.00"))
+        #expect(screen[0].hasPrefix(" citrus-fleet   Reseller $5,000.00"))
 
         let target = try dashboard.firstRow(in: screen) { $0.status == "active" }
         try dashboard.select(target)

@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func pageDownMovesByBodyHeight() {
-        var state = Fixtures.state(width: 80, height: 10, esims: Fixtures.manySIMs(50))
+        var state = Fixtures.state(width: 80, height: 12, esims: Fixtures.manySIMs(50))
         _ = press([.pageDown], in: &state)
         #expect(state.selectedRow == 6)
         #expect(state.scrollTop == 1)
@@ -264,7 +264,7 @@ import Testing
     @Test func resizeKeepsSelectionVisible() {
         var state = Fixtures.state(width: 80, height: 30, esims: Fixtures.manySIMs(40))
         _ = press([.end], in: &state)
-        _ = state.reduce(.resized(width: 80, height: 10))
+        _ = state.reduce(.resized(width: 80, height: 12))
 
         #expect(state.selectedRow == 39)
         #expect(state.scrollTop == 34)

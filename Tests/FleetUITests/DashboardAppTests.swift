@@ -149,10 +149,10 @@ private final class LoopResult: @unchecked Sendable {
         let result = startLoop(terminal, mailbox: mailbox)
 
         mailbox.post(.fleetChanged(FleetChangeBatch(added: Fixtures.threeSIMs, sweepCompletedAt: Date())))
-        #expect(await terminal.waitForFrame { $0.line(2).contains(Fixtures.traveler.iccid) })
+        #expect(await terminal.waitForFrame { $0.line(4).contains(Fixtures.traveler.iccid) })
 
         terminal.press(.character("d"))
-        #expect(await terminal.waitForFrame { $0.line(2).contains("suspended") })
+        #expect(await terminal.waitForFrame { $0.line(4).contains("suspended") })
         #expect(terminal.lastFrame?.line(10) == " Disable succeeded for \(Fixtures.traveler.iccid): status suspended.")
 
         terminal.press(.character("q"))
@@ -166,14 +166,14 @@ private final class LoopResult: @unchecked Sendable {
         let mailbox = try Mailbox()
         let result = startLoop(terminal, mailbox: mailbox, performer: SlowPerformer(delay: .milliseconds(300)))
         mailbox.post(.fleetChanged(FleetChangeBatch(added: Fixtures.threeSIMs, sweepCompletedAt: Date())))
-        #expect(await terminal.waitForFrame { $0.line(2).contains(Fixtures.traveler.iccid) })
+        #expect(await terminal.waitForFrame { $0.line(4).contains(Fixtures.traveler.iccid) })
 
         terminal.press(.character("d"))
         terminal.press(.character("q"))
 
         #expect(await result.finished())
         #expect(result.value == 0)
-        #expect(terminal.lastFrame?.line(2).contains("suspended") == true)
+        #expect(terminal.lastFrame?.line(4).contains("suspended") == true)
         #expect(terminal.lastFrame?.line(10) == " Disable succeeded for \(Fixtures.traveler.iccid): status suspended.")
     }
 

@@ -12,7 +12,42 @@ import Testing
     @Test func headerShowsDemoBadgeBalanceAndSweepAge() {
         let lines = render(Fixtures.state(width: 100, height: 12))
 
-        #expect(lines[0] == " citrus-fleet   DEMO   Reseller balance $5,000.00   3 SIMs                          updated 12s ago")
+        #expect(lines[0] == " citrus-fleet   DEMO   Reseller $5,000.00 (ETA $0 unknown)                          updated 12s ago")
+    }
+
+    @Test func headerShowsTotalsAndView() {
+        let lines = render(Fixtures.state(width: 100, height: 12))
+
+        #expect(lines[1] == " 3 SIMs  active 2  suspended 1  low 1  depleted 1  wallets $15.70  spend $0.00/h (2 unknown)")
+        #expect(lines[2] == " Showing all 3 SIMs  sort first seen")
+    }
+
+    @Test func totalsRowKeepsMostImportantAtEightyColumns() {
+        let lines = render(Fixtures.state(width: 80, height: 12))
+
+        #expect(lines[1] == " 3 SIMs  active 2  low 1  depleted 1  wallets $15.70  spend $0.00/h (2 unknown)")
+    }
+
+    @Test func lowAndDepletedCountsAreColored() {
+        let buffer = DashboardView.render(Fixtures.state(width: 100, height: 12), theme: .builtIn)
+        let line = buffer.line(1)
+        let low = line.distance(from: line.startIndex, to: line.range(of: "low 1")!.lowerBound)
+        let depleted = line.distance(from: line.startIndex, to: line.range(of: "depleted 1")!.lowerBound)
+
+        #expect(buffer[low, 1].style == Theme.builtIn.walletLow)
+        #expect(buffer[depleted, 1].style == Theme.builtIn.walletDepleted)
+        #expect(buffer[1, 1].style == Theme.builtIn.headerTotals)
+    }
+
+    @Test func viewRowShowsFilterCountAndSort() throws {
+        var state = Fixtures.state(width: 100, height: 12)
+        state.fleet.setQuery(try FleetQuery.parse("status:active"))
+        state.fleet.setSort(TableSort(.wallet, ascending: false))
+        _ = state.reduce(.tick(Fixtures.now))
+        let buffer = DashboardView.render(state, theme: .builtIn)
+
+        #expect(buffer.line(2) == " Showing 2 of 3 SIMs  filter status:active  sort wallet ▼")
+        #expect(buffer[30, 2].style == Theme.builtIn.headerFilter)
     }
 
     @Test func demoBadgeHasItsOwnStyle() {
@@ -24,26 +59,39 @@ import Testing
     @Test func headerWithoutDemoHasNoBadge() {
         var state = Fixtures.state(width: 100, height: 12)
         state.isDemo = false
-        #expect(render(state)[0].hasPrefix(" citrus-fleet   Reseller balance $5,000.00   3 SIMs"))
+        #expect(render(state)[0].hasPrefix(" citrus-fleet   Reseller $5,000.00 (ETA $0 unknown)   "))
     }
 
     @Test func headerShowsRefreshError() {
         var state = Fixtures.state(width: 100, height: 12)
         _ = state.reduce(.fleetChanged(FleetChangeBatch(refreshError: "Refresh failed: connection refused")))
-        #expect(render(state)[0] == " citrus-fleet   DEMO   Reseller balance $5,000.00   3 SIMs       Refresh failed: connection refused")
+        #expect(render(state)[0] == " citrus-fleet   DEMO   Reseller $5,000.00 (ETA $0 unknown)       Refresh failed: connection refused")
         #expect(DashboardView.render(state, theme: .builtIn)[99, 0].style == Theme.builtIn.headerError)
     }
 
     @Test func headerShowsUnreachableAPIWithRetry() {
         var state = Fixtures.state(width: 160, height: 12)
+        state.timeZone = TimeZone(identifier: "UTC")!
         let health = RefreshHealth.unreachable(
             since: Fixtures.now.addingTimeInterval(-30), failures: 3, lastError: "connection refused",
             nextRetryAt: Fixtures.now.addingTimeInterval(8))
         _ = state.reduce(.fleetChanged(FleetChangeBatch(refreshError: "Refresh failed: connection refused", health: health)))
-        let header = render(state)[0]
+        let buffer = DashboardView.render(state, theme: .builtIn)
 
-        #expect(header.contains("API unreachable since"))
-        #expect(header.hasSuffix("(3 failures, next retry in 8 s): connection refused"))
+        #expect(buffer.line(0).hasSuffix("   API unreachable since 07:59:30, retrying in 8 s (3 failures: connection refused)"))
+        #expect(buffer[159, 0].style == Theme.builtIn.headerError)
+    }
+
+    @Test func retryCountdownUsesWallClock() {
+        var state = Fixtures.state(width: 160, height: 12)
+        state.timeZone = TimeZone(identifier: "UTC")!
+        let health = RefreshHealth.unreachable(
+            since: Fixtures.now, failures: 1, lastError: "timed out", nextRetryAt: Fixtures.now.addingTimeInterval(8))
+        _ = state.reduce(.fleetChanged(FleetChangeBatch(health: health)))
+        // The demo's fleet clock runs ahead; the countdown follows the wall clock.
+        _ = state.reduce(.tick(Fixtures.now.addingTimeInterval(600), wall: Fixtures.now.addingTimeInterval(3)))
+
+        #expect(render(state)[0].hasSuffix("API unreachable since 08:00:00, retrying in 5 s (1 failure: timed out)"))
     }
 
     @Test func headerClearsProblemWhenHealthy() {
@@ -60,15 +108,29 @@ import Testing
             pagesRead: 6, simsRead: 1_200, totalSIMs: 100_000, startedAt: Fixtures.now,
             lastSweepSeconds: nil, staleAfterSeconds: 120, budgetPerMinute: 60)
         _ = state.reduce(.fleetChanged(FleetChangeBatch(sweep: progress)))
-        #expect(render(state)[0] == " citrus-fleet   DEMO   Reseller balance $5,000.00   3 SIMs                      sweeping 1,200/100,000, updated 12s ago")
+        // 494 pages of 200 SIMs left at 60 requests per minute: about 8 minutes.
+        #expect(render(state)[0] == " citrus-fleet   DEMO   Reseller $5,000.00 (ETA $0 unknown)    sweeping 1,200/100,000, about 8 min left, updated 12s ago")
 
         _ = state.reduce(.fleetChanged(FleetChangeBatch(sweepCompletedAt: Fixtures.now, sweep: progress)))
-        #expect(render(state)[0] == " citrus-fleet   DEMO   Reseller balance $5,000.00   3 SIMs                                               updated 0s ago")
+        #expect(render(state)[0] == " citrus-fleet   DEMO   Reseller $5,000.00 (ETA $0 unknown)                                               updated 0s ago")
+    }
+
+    @Test func smallFleetShowsNoSweepProgress() {
+        var state = Fixtures.state(width: 120, height: 12)
+        let progress = SweepProgress(
+            pagesRead: 1, simsRead: 200, totalSIMs: 242, startedAt: Fixtures.now,
+            lastSweepSeconds: nil, staleAfterSeconds: 120, budgetPerMinute: 60)
+        _ = state.reduce(.fleetChanged(FleetChangeBatch(sweep: progress)))
+
+        #expect(render(state)[0].hasSuffix("   updated 12s ago"))
     }
 
     @Test func headerBeforeFirstSweep() {
         let state = AppState(isDemo: true, isReadOnly: false, width: 80, height: 12, now: Fixtures.now)
-        #expect(render(state)[0] == " citrus-fleet   DEMO   Reseller balance …   0 SIMs           loading the fleet…")
+        let lines = render(state)
+
+        #expect(lines[0] == " citrus-fleet   DEMO   Reseller …                            loading the fleet…")
+        #expect(lines[1] == " 0 SIMs  wallets $0.00  spend $0.00/h")
     }
 
     @Test func statusLineShowsLastResult() {
@@ -106,8 +168,8 @@ import Testing
         _ = state.reduce(.key(.enter))
         let lines = render(state)
 
-        #expect(lines[5] == "        ┌─ Fund 8910300000000000012 ───────────────────────────────────┐")
-        #expect(lines[6] == "        │ Label: Ana (Lisbon trip)                                     │")
+        #expect(lines[5] == " 8910300┌─ Fund 8910300000000000012 ───────────────────────────────────┐   never")
+        #expect(lines[6] == " 8910300│ Label: Ana (Lisbon trip)                                     │     now")
         #expect(lines[7] == "        │ Wallet $12.50   Reseller balance $5,000.00                   │")
         #expect(lines[8] == "        │                                                              │")
         #expect(lines[9] == "        │ Amount in USD: abc_                                          │")

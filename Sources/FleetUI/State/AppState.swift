@@ -85,6 +85,8 @@ public struct AppState: Sendable {
     public var wallNow: Date
     /// The burn-rate and low-wallet rules, shared with the refresh loop.
     public let metrics: MetricsConfiguration
+    /// The time zone of times of day on screen ("since 20:14:05").
+    public var timeZone: TimeZone = .current
     /// ICCIDs with an action in flight, so a second action on the same SIM
     /// waits for the first one's result.
     public var pendingICCIDs: Set<String> = []

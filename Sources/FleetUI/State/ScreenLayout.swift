@@ -1,7 +1,8 @@
 /// The rows of each part of the dashboard on a screen of a given size.
 ///
-/// Rows from the top: the header, the column headings, the table body, then
-/// the status line and the key-hint footer at the bottom.
+/// Rows from the top: the header (title, fleet totals, the view's filter and
+/// sort), the column headings, the table body, then the status line and the
+/// key-hint footer at the bottom.
 public struct ScreenLayout: Equatable, Sendable {
     /// The smallest screen the dashboard draws on; below it, a message asks
     /// for a larger terminal.
@@ -21,10 +22,14 @@ public struct ScreenLayout: Equatable, Sendable {
     }
 
     public var headerRow: Int { 0 }
-    public var tableHeadingRow: Int { 1 }
-    public var tableBodyTop: Int { 2 }
+    /// The fleet totals under the title.
+    public var totalsRow: Int { 1 }
+    /// The rows shown, the filter and the sort.
+    public var viewRow: Int { 2 }
+    public var tableHeadingRow: Int { 3 }
+    public var tableBodyTop: Int { 4 }
     /// Rows available for SIMs.
-    public var tableBodyHeight: Int { max(0, height - 4) }
+    public var tableBodyHeight: Int { max(0, height - 6) }
     public var statusRow: Int { height - 2 }
     public var footerRow: Int { height - 1 }
 }

@@ -7,17 +7,25 @@ public struct Theme: Equatable, Sendable {
     public var demoBadge = CellStyle(foreground: .black, background: .yellow, bold: true)
     /// A refresh failure shown in the header.
     public var headerError = CellStyle(foreground: .white, background: .red, bold: true)
+    /// The header's totals row and view row.
+    public var headerTotals = CellStyle.plain
+    /// The active filter in the header's view row.
+    public var headerFilter = CellStyle(foreground: .cyan, bold: true)
     /// The row of column headings above the table.
     public var tableHeading = CellStyle(bold: true, underline: true)
     /// An ordinary table row.
     public var tableRow = CellStyle.plain
     /// The selected table row.
     public var tableSelection = CellStyle(reverse: true)
+    /// A row not seen for longer than the stale threshold, or gone.
+    public var tableStale = CellStyle(dim: true)
     /// The status cell of a suspended SIM.
     public var esimSuspended = CellStyle(foreground: .yellow)
     /// The status cell of a terminated SIM.
     public var esimTerminated = CellStyle(dim: true)
-    /// A wallet below the $5 low mark.
+    /// The status cell of a SIM missing from a complete sweep.
+    public var esimGone = CellStyle(foreground: .red, dim: true)
+    /// A wallet below the low mark ($5 unless the configuration sets another).
     public var walletLow = CellStyle(foreground: .yellow, bold: true)
     /// A wallet at $0, which Citrus cuts off.
     public var walletDepleted = CellStyle(foreground: .red, bold: true)
@@ -51,11 +59,15 @@ public struct Theme: Equatable, Sendable {
         ("header", \.header),
         ("header.demo_badge", \.demoBadge),
         ("header.error", \.headerError),
+        ("header.totals", \.headerTotals),
+        ("header.filter", \.headerFilter),
         ("table.heading", \.tableHeading),
         ("table.row", \.tableRow),
         ("table.selection", \.tableSelection),
+        ("table.stale", \.tableStale),
         ("esim.suspended", \.esimSuspended),
         ("esim.terminated", \.esimTerminated),
+        ("esim.gone", \.esimGone),
         ("wallet.low", \.walletLow),
         ("wallet.depleted", \.walletDepleted),
         ("status.ok", \.statusOK),

@@ -29,4 +29,21 @@ enum DisplayFormat {
         if seconds < 3600 { return "\(seconds / 60)m ago" }
         return "\(seconds / 3600)h ago"
     }
+
+    /// Formats the time of day as `20:14:05` in `timeZone`, on a 24-hour clock.
+    static func clockTime(_ date: Date, timeZone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.hour, .minute, .second], from: date)
+        return [parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0]
+            .map { $0 < 10 ? "0\($0)" : "\($0)" }
+            .joined(separator: ":")
+    }
+
+    /// Formats a whole number of seconds coarsely: `45 s`, `8 min`, `3 h`.
+    static func duration(seconds: Int) -> String {
+        if seconds < 60 { return "\(max(0, seconds)) s" }
+        if seconds < 3600 { return "\(seconds / 60) min" }
+        return "\(seconds / 3600) h"
+    }
 }

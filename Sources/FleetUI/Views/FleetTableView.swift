@@ -1,67 +1,35 @@
 import CitrusAPI
 import FleetCore
+import Foundation
 
-/// The columns of the fleet table and their widths for a screen width.
-public struct TableColumns: Equatable, Sendable {
-    public static let iccidWidth = 20
-    public static let statusWidth = 10
-    public static let walletWidth = 10
-    public static let chargedWidth = 11
-    public static let throttleWidth = 8
-    /// The label column never gets narrower than this; optional columns are
-    /// dropped first.
-    public static let minimumLabelWidth = 6
-
-    public var labelWidth: Int
-    public var showsCharged: Bool
-    public var showsThrottle: Bool
-
-    /// Fits the columns to `width`: the label takes what is left, and the
-    /// charged and throttle columns go, in that order, when it would get
-    /// narrower than `minimumLabelWidth`.
-    public static func fitting(width: Int) -> TableColumns {
-        // A leading space, then a space before every column after the ICCID.
-        let fixed = 1 + iccidWidth + 1 + 1 + statusWidth + 1 + walletWidth
-        var columns = TableColumns(labelWidth: 0, showsCharged: true, showsThrottle: true)
-        var used = fixed + 1 + chargedWidth + 1 + throttleWidth
-        if width - used < minimumLabelWidth {
-            columns.showsCharged = false
-            used -= 1 + chargedWidth
-        }
-        if width - used < minimumLabelWidth {
-            columns.showsThrottle = false
-            used -= 1 + throttleWidth
-        }
-        columns.labelWidth = max(minimumLabelWidth, width - used)
-        return columns
-    }
-}
-
-/// The table of SIMs: column headings, one row per SIM from `scrollTop`,
-/// and the selected row highlighted.
+/// The table of SIMs: column headings with the sort arrow, one row per SIM
+/// from `scrollTop`, and the selected row highlighted. Only the rows on
+/// screen are read from the fleet model.
 public enum FleetTableView {
     public static func draw(_ state: AppState, theme: Theme, into buffer: inout ScreenBuffer) {
         let layout = state.layout
         let columns = TableColumns.fitting(width: layout.width)
 
         buffer.fill(y: layout.tableHeadingRow, style: theme.tableRow)
-        drawCells(headingCells, row: layout.tableHeadingRow, columns: columns, into: &buffer) { _ in theme.tableHeading }
+        drawCells(headings(columns, sort: state.fleet.sort), row: layout.tableHeadingRow, columns: columns, into: &buffer) { _ in
+            theme.tableHeading
+        }
 
         if state.fleet.count == 0 {
-            let message = state.lastSweepCompletedAt == nil
-                ? "Loading the fleet…"
-                : "This reseller account has no SIMs yet."
-            buffer.put(message, x: 1, y: layout.tableBodyTop, style: theme.tableRow)
+            buffer.put(emptyMessage(state), x: 1, y: layout.tableBodyTop, style: theme.tableRow, maxWidth: layout.width - 2)
             return
         }
 
+        let staleAfter = state.fleet.effectiveStaleAfter
         for offset in 0..<layout.tableBodyHeight {
             let row = state.scrollTop + offset
             guard let sim = state.fleet.row(at: row) else { break }
             let y = layout.tableBodyTop + offset
-            buffer.fill(y: y, style: theme.tableRow)
-            drawCells(cells(for: sim, columns: columns), row: y, columns: columns, into: &buffer) { column in
-                style(of: column, sim: sim, lowWallet: state.metrics.lowWalletThreshold, theme: theme)
+            let isFaded = sim.isGone || sim.isStale(now: state.now, staleAfter: staleAfter)
+            let rowStyle = isFaded ? theme.tableStale : theme.tableRow
+            buffer.fill(y: y, style: rowStyle)
+            drawCells(cells(for: sim, now: state.now), row: y, columns: columns, into: &buffer) { column in
+                style(of: column, sim: sim, rowStyle: rowStyle, lowWallet: state.metrics.lowWalletThreshold, theme: theme)
             }
             if row == state.selectedRow {
                 buffer.restyle(y: y, style: theme.tableSelection)
@@ -69,65 +37,75 @@ public enum FleetTableView {
         }
     }
 
-    enum Column {
-        case iccid, label, status, wallet, charged, throttle
+    /// Returns the line shown in place of rows when none match.
+    static func emptyMessage(_ state: AppState) -> String {
+        if state.fleet.totals.simCount > 0 || state.fleet.store.count > 0 {
+            return "No SIM matches the filter \"\(state.fleet.query.text)\". Press Esc to clear it, or / to change it."
+        }
+        return state.lastSweepCompletedAt == nil ? "Loading the fleet…" : "This reseller account has no SIMs yet."
     }
 
-    private static let headingCells: [Column: String] = [
-        .iccid: "ICCID", .label: "LABEL", .status: "STATUS", .wallet: "WALLET USD",
-        .charged: "CHARGED USD", .throttle: "THROTTLE",
-    ]
+    /// Returns the headings, with ▲ or ▼ on the sorted column.
+    static func headings(_ columns: TableColumns, sort: TableSort) -> [TableColumns.Column: String] {
+        var texts: [TableColumns.Column: String] = [:]
+        for column in columns.shown {
+            texts[column] = column.heading
+        }
+        if let key = sort.key, let sorted = columns.shown.first(where: { $0.sortKey == key }) {
+            texts[sorted] = sorted.heading + (sort.ascending ? "▲" : "▼")
+        }
+        return texts
+    }
 
-    private static func cells(for esim: SIMRow, columns: TableColumns) -> [Column: String] {
-        let noWallet = esim.groupID != nil ? "group" : "-"
+    /// Returns the text of each cell of one SIM. API text (the label) is sanitized when drawn.
+    static func cells(for sim: SIMRow, now: Date) -> [TableColumns.Column: String] {
+        let noWallet = sim.groupID != nil ? "group" : "-"
+        let hasWallet = sim.walletBalance != nil
         return [
-            .iccid: esim.iccid,
-            .label: esim.label ?? "",
-            .status: esim.status.rawValue,
-            .wallet: esim.walletBalance.map(DisplayFormat.usd) ?? noWallet,
-            .charged: esim.totalDataCharged.map(DisplayFormat.usd) ?? noWallet,
-            .throttle: esim.throttleSpeed.shortName,
+            .iccid: sim.iccid,
+            .label: sim.label ?? "",
+            .status: sim.isGone ? "gone" : sim.status.rawValue,
+            .wallet: sim.walletBalance.map(DisplayFormat.usd) ?? noWallet,
+            .burn: hasWallet ? sim.metrics.burnRate.formatted : "—",
+            .eta: hasWallet ? sim.metrics.etaToZero.formatted(from: now) : "—",
+            .charged: sim.totalDataCharged.map(DisplayFormat.usd) ?? noWallet,
+            .throttle: sim.throttleSpeed.shortName,
         ]
     }
 
-    /// Writes the cells of one row left to right. Money columns are right-aligned.
+    /// Writes the cells of one row left to right, each fitted to its column.
     private static func drawCells(
-        _ texts: [Column: String], row y: Int, columns: TableColumns, into buffer: inout ScreenBuffer,
-        style: (Column) -> CellStyle
+        _ texts: [TableColumns.Column: String], row y: Int, columns: TableColumns, into buffer: inout ScreenBuffer,
+        style: (TableColumns.Column) -> CellStyle
     ) {
-        var layout: [(Column, Int, Bool)] = [
-            (.iccid, TableColumns.iccidWidth, false),
-            (.label, columns.labelWidth, false),
-            (.status, TableColumns.statusWidth, false),
-            (.wallet, TableColumns.walletWidth, true),
-        ]
-        if columns.showsCharged { layout.append((.charged, TableColumns.chargedWidth, true)) }
-        if columns.showsThrottle { layout.append((.throttle, TableColumns.throttleWidth, false)) }
-
         var x = 1
-        for (column, width, alignsRight) in layout {
+        for column in columns.shown {
+            let width = columns.width(of: column)
             let text = texts[column] ?? ""
-            let fitted = alignsRight ? TextLayout.padLeft(text, toWidth: width) : TextLayout.padRight(text, toWidth: width)
+            let fitted = column.alignsRight ? TextLayout.padLeft(text, toWidth: width) : TextLayout.padRight(text, toWidth: width)
             buffer.put(fitted, x: x, y: y, style: style(column), maxWidth: width)
             x += width + 1
         }
     }
 
-    private static func style(of column: Column, sim esim: SIMRow, lowWallet: Money, theme: Theme) -> CellStyle {
+    private static func style(
+        of column: TableColumns.Column, sim: SIMRow, rowStyle: CellStyle, lowWallet: Money, theme: Theme
+    ) -> CellStyle {
         switch column {
         case .status:
-            switch esim.status {
+            if sim.isGone { return theme.esimGone }
+            switch sim.status {
             case .suspended: return theme.esimSuspended
             case .terminated: return theme.esimTerminated
-            default: return theme.tableRow
+            default: return rowStyle
             }
         case .wallet:
-            guard let wallet = esim.walletBalance else { return theme.tableRow }
+            guard let wallet = sim.walletBalance, sim.status != .terminated else { return rowStyle }
             if wallet <= .zero { return theme.walletDepleted }
             if wallet < lowWallet { return theme.walletLow }
-            return theme.tableRow
+            return rowStyle
         default:
-            return theme.tableRow
+            return rowStyle
         }
     }
 }

@@ -1,0 +1,107 @@
+import CitrusSimulator
+import Foundation
+import Testing
+
+/// The dashboard's views of the fleet in a real terminal: columns, header,
+/// filter, sort, events, detail and help, each driven by keys on the demo fleet.
+@Suite(
+    .serialized,
+    .enabled(if: ProcessRunner.isInstalled("tmux"), "tmux is not installed, so the end-to-end tests are skipped. Install it with: apt-get install tmux")
+)
+struct FleetViewEndToEndTests {
+    /// Returns hours from an ETA cell such as `3h57m`, `2d4h` or `45m`, or nil for other text.
+    static func hours(ofETA text: String) -> Double? {
+        var total = 0.0
+        var number = ""
+        for character in text {
+            if character.isNumber {
+                number.append(character)
+                continue
+            }
+            guard let value = Double(number) else { return nil }
+            switch character {
+            case "d": total += value * 24
+            case "h": total += value
+            case "m": total += value / 60
+            default: return nil
+            }
+            number = ""
+        }
+        return number.isEmpty && !text.isEmpty ? total : nil
+    }
+
+    /// Returns dollars per hour from a burn cell such as `$2.78/h`, or nil for `unknown` and `—`.
+    static func dollarsPerHour(ofBurn text: String) -> Double? {
+        guard text.hasPrefix("$"), text.hasSuffix("/h") else { return nil }
+        return Double(text.dropFirst().dropLast(2).replacingOccurrences(of: ",", with: ""))
+    }
+
+    @Test func burnAndETAReadInSimulatedHours() throws {
+        let tmux = try TmuxSession()
+        defer { tmux.kill() }
+        let dashboard = DashboardDriver(tmux: tmux)
+
+        // 600 simulated seconds per real second and a sweep per second give
+        // enough wallet history for burn rates within a few seconds.
+        try dashboard.launch("--seed 7 --speed 600 --interval 1")
+        try tmux.press("G")
+        let lines = try tmux.waitFor("a traveler burning at least $0.50 per hour", timeout: 30) { lines in
+            DashboardDriver.rows(in: lines).contains { (Self.dollarsPerHour(ofBurn: $0.burn) ?? 0) >= 0.5 }
+        }
+
+        let rows = DashboardDriver.rows(in: lines)
+        let draining = try #require(rows.first { (Self.dollarsPerHour(ofBurn: $0.burn) ?? 0) >= 0.5 })
+        let burn = try #require(Self.dollarsPerHour(ofBurn: draining.burn))
+        let wallet = Double(try #require(draining.walletCents)) / 100
+        let eta = try #require(Self.hours(ofETA: draining.eta), "ETA \(draining.eta)")
+        // Per simulated hour, the ETA is about wallet ÷ burn less the
+        // 15-minute reporting lag. Per real hour, the rates would be 600
+        // times larger and the ETA 600 times shorter.
+        #expect(eta > 0.6 * (wallet / burn - 0.25))
+        #expect(eta < 1.2 * (wallet / burn))
+        #expect(rows.allSatisfy { (Self.dollarsPerHour(ofBurn: $0.burn) ?? 0) < 20 })
+        #expect(rows.contains { $0.status == "pending" && $0.burn == "—" })
+
+        try tmux.press("q")
+        try dashboard.expectShellBack(exitStatus: 0)
+    }
+
+    @Test func headerShowsTotalsAndOutage() throws {
+        var options = SimulatorOptions()
+        options.seed = 3
+        options.apiKey = "rsk_e2e_header"
+        let server = try SimulatorServer.start(options: options)
+        defer { server.stop() }
+        let tmux = try TmuxSession()
+        defer { tmux.kill() }
+        let dashboard = DashboardDriver(tmux: tmux)
+
+        try dashboard.launch(
+            "--interval 1", environment: "CITRUS_API_KEY=rsk_e2e_header CITRUS_BASE_URL=\(server.baseURL.absoluteString)",
+            expectsDemo: false)
+        let screen = try tmux.waitFor("the totals of the whole fleet") { lines in
+            lines.count > 2 && lines[1].hasPrefix(" 242 SIMs  active ")
+        }
+        #expect(screen[1].contains("  wallets $"))
+        #expect(screen[1].contains("  spend $"))
+        #expect(screen[2] == " Showing all 242 SIMs  sort first seen")
+
+        // Every request now fails with HTTP 500 until the faults are cleared.
+        server.setFaults(FaultSettings(errorRate: 1))
+        let outage = try tmux.waitFor("the outage in the header", timeout: 20) { lines in
+            lines.first?.contains("API unreachable since ") == true
+        }
+        let header = outage[0]
+        #expect(header.range(of: #"API unreachable since \d\d:\d\d:\d\d, retrying in \d+ s"#, options: .regularExpression) != nil)
+        // The table keeps the last readings during the outage.
+        #expect(DashboardDriver.rows(in: outage).count >= 5)
+
+        server.setFaults(FaultSettings())
+        try tmux.waitFor("the header to recover", timeout: 20) { lines in
+            lines.first?.contains("updated ") == true
+        }
+
+        try tmux.press("q")
+        try dashboard.expectShellBack(exitStatus: 0)
+    }
+}
