@@ -104,4 +104,42 @@ struct FleetViewEndToEndTests {
         try tmux.press("q")
         try dashboard.expectShellBack(exitStatus: 0)
     }
+
+    @Test func filterNarrowsRowsAndRejectsBadQuery() throws {
+        let tmux = try TmuxSession()
+        defer { tmux.kill() }
+        let dashboard = DashboardDriver(tmux: tmux)
+        try dashboard.launch()
+        try tmux.waitFor("the whole demo fleet") { $0.count > 2 && $0[2].hasPrefix(" Showing all 242 SIMs") }
+
+        try tmux.press("/")
+        try tmux.waitFor("the filter prompt") { $0.contains { $0.contains("Query: _") } }
+        try tmux.type("label:berlin")
+        try tmux.press("Enter")
+        let filtered = try tmux.waitFor("the Berlin trip only") { lines in
+            lines[2].hasPrefix(" Showing 30 of 242 SIMs  filter label:berlin")
+        }
+        let rows = DashboardDriver.rows(in: filtered)
+        #expect(rows.count == 30)
+        #expect(rows.allSatisfy { $0.text.contains("Berlin Trip") })
+
+        try tmux.press("/")
+        try tmux.press("C-u")
+        try tmux.type("wallet<abc")
+        try tmux.press("Enter")
+        let rejected = try tmux.waitFor("the parse error in the prompt") { lines in
+            lines.contains { $0.contains("Invalid amount \"abc\" in wallet<abc") }
+        }
+        #expect(rejected.contains { $0.contains("Query: wallet<abc_") })
+
+        try tmux.press("Escape")
+        try tmux.waitFor("the prompt to close with the filter kept") { lines in
+            !lines.contains { $0.contains("Query:") } && lines[2].contains("filter label:berlin")
+        }
+        try tmux.press("Escape")
+        try tmux.waitFor("the filter to clear") { $0[2].hasPrefix(" Showing all 242 SIMs") }
+
+        try tmux.press("q")
+        try dashboard.expectShellBack(exitStatus: 0)
+    }
 }

@@ -34,6 +34,20 @@ public struct FundPrompt: Equatable, Sendable {
     public static let maximumLength = 16
 }
 
+/// The filter prompt: the query typed so far, kept when it is rejected.
+public struct FilterPrompt: Equatable, Sendable {
+    public var text: String
+    /// The parse error of the last Enter (a `FleetQueryError` message).
+    public var error: String?
+
+    public init(text: String = "", error: String? = nil) {
+        self.text = text
+        self.error = error
+    }
+
+    public static let maximumLength = 200
+}
+
 /// The throttle speed picker.
 public struct ThrottlePicker: Equatable, Sendable {
     public var iccid: String
@@ -48,6 +62,7 @@ public enum InputMode: Equatable, Sendable {
     case browsing
     case fundPrompt(FundPrompt)
     case throttlePicker(ThrottlePicker)
+    case filterPrompt(FilterPrompt)
 }
 
 /// Everything the views draw. It changes only through `reduce(_:)`.

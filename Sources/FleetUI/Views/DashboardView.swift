@@ -24,6 +24,8 @@ public enum DashboardView {
             FundPromptView.draw(prompt, state: state, theme: theme, into: &buffer)
         case .throttlePicker(let picker):
             ThrottlePickerView.draw(picker, theme: theme, into: &buffer)
+        case .filterPrompt(let prompt):
+            FilterPromptView.draw(prompt, theme: theme, into: &buffer)
         }
     }
 }

@@ -1,0 +1,111 @@
+import CitrusAPI
+import FleetCore
+import Foundation
+
+/// Keys inside the prompts and pickers drawn over the table.
+extension AppState {
+    mutating func handleFundPromptKey(_ key: Key, prompt: FundPrompt) -> [Effect] {
+        var prompt = prompt
+        switch key {
+        case .escape:
+            mode = .browsing
+            status = StatusMessage("Fund cancelled for \(prompt.iccid); nothing was sent.", kind: .info)
+            return []
+        case .enter:
+            do {
+                let amount = try Money.parseAmount(prompt.text)
+                mode = .browsing
+                let walletBefore = fleet.row(iccid: prompt.iccid)?.walletBalance
+                return send(.fund(iccid: prompt.iccid, amount: amount, walletBefore: walletBefore))
+            } catch {
+                prompt.error = error.description
+                status = StatusMessage("Fund not sent: \(error.description)", kind: .error)
+            }
+        default:
+            if TextEditing.apply(key, to: &prompt.text, maximumLength: FundPrompt.maximumLength) {
+                prompt.error = nil
+            }
+        }
+        mode = .fundPrompt(prompt)
+        return []
+    }
+
+    mutating func handleFilterPromptKey(_ key: Key, prompt: FilterPrompt) -> [Effect] {
+        var prompt = prompt
+        switch key {
+        case .escape:
+            mode = .browsing
+            return []
+        case .enter:
+            do {
+                let query = try FleetQuery.parse(prompt.text)
+                mode = .browsing
+                if query.terms.isEmpty {
+                    clearFilter()
+                } else {
+                    fleet.setQuery(query)
+                }
+                return []
+            } catch {
+                prompt.error = error.description
+            }
+        default:
+            if TextEditing.apply(key, to: &prompt.text, maximumLength: FilterPrompt.maximumLength) {
+                prompt.error = nil
+            }
+        }
+        mode = .filterPrompt(prompt)
+        return []
+    }
+
+    mutating func handleThrottlePickerKey(_ key: Key, picker: ThrottlePicker) -> [Effect] {
+        var picker = picker
+        let speeds = ThrottleSpeed.allCases
+        switch key {
+        case .escape, .character("q"):
+            mode = .browsing
+            status = StatusMessage("Throttle cancelled for \(picker.iccid); nothing was sent.", kind: .info)
+            return []
+        case .enter:
+            mode = .browsing
+            return send(.throttle(iccid: picker.iccid, speed: speeds[picker.highlighted]))
+        case .down, .character("j"):
+            picker.highlighted = min(speeds.count - 1, picker.highlighted + 1)
+        case .up, .character("k"):
+            picker.highlighted = max(0, picker.highlighted - 1)
+        case .home, .character("g"):
+            picker.highlighted = 0
+        case .end, .character("G"):
+            picker.highlighted = speeds.count - 1
+        default:
+            break
+        }
+        mode = .throttlePicker(picker)
+        return []
+    }
+}
+
+/// The keys that edit a one-line text field.
+enum TextEditing {
+    /// Applies `key` to `text`: a printable character is appended while the
+    /// text is shorter than `maximumLength`, Backspace and Delete remove the
+    /// last character, and Ctrl-U clears the field. Returns whether the key
+    /// edited the field; other keys and rejected characters return false.
+    static func apply(_ key: Key, to text: inout String, maximumLength: Int) -> Bool {
+        switch key {
+        case .backspace, .delete:
+            if !text.isEmpty { text.removeLast() }
+            return true
+        case .character("\u{15}"):
+            text = ""
+            return true
+        case .character(let character):
+            let isPrintable = character.unicodeScalars.allSatisfy { !TerminalSanitizer.isUnsafe($0) }
+            guard isPrintable && text.count < maximumLength else { return false }
+            text.append(character)
+            return true
+        default:
+            return false
+        }
+    }
+}
