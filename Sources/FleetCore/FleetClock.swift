@@ -10,10 +10,14 @@ import Foundation
 /// real time, because the API budget is counted per real minute.
 public struct FleetClock: Sendable {
     private let read: @Sendable () -> Date
+    /// Fleet-clock seconds per real second, when the clock knows it: 1 for
+    /// the system clock, the speed of a scaled clock, nil for other sources.
+    public let rate: Double?
 
     /// Creates a clock from any source of the current time, e.g. a test's
-    /// manually advanced time.
-    public init(_ read: @escaping @Sendable () -> Date) {
+    /// manually advanced time. Pass `rate` when the source runs at a known speed.
+    public init(rate: Double? = nil, _ read: @escaping @Sendable () -> Date) {
+        self.rate = rate
         self.read = read
     }
 
@@ -23,13 +27,13 @@ public struct FleetClock: Sendable {
     }
 
     /// The system's wall clock.
-    public static let system = FleetClock { Date() }
+    public static let system = FleetClock(rate: 1) { Date() }
 
     /// A clock that starts at `origin` when it is created and then runs
     /// `speed` times faster than real time.
     public static func scaled(speed: Double, origin: Date = Date()) -> FleetClock {
         let realStart = Date()
-        return FleetClock {
+        return FleetClock(rate: speed) {
             origin.addingTimeInterval(Date().timeIntervalSince(realStart) * speed)
         }
     }

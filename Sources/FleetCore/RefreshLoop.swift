@@ -364,8 +364,11 @@ public actor RefreshLoop {
         deliver(batch)
     }
 
-    /// Fleet-clock seconds per real second, measured since the loop was made.
+    /// Fleet-clock seconds per real second: the clock's own rate when it
+    /// has one, otherwise measured since the loop was made (1 during the
+    /// first real second).
     private func clockRate() -> Double {
+        if let rate = clock.rate { return max(0.001, rate) }
         let real = ContinuousClock.now - clockOrigin.real
         let realSeconds = Double(real.components.seconds) + Double(real.components.attoseconds) / 1e18
         guard realSeconds >= 1 else { return 1 }

@@ -142,4 +142,32 @@ struct FleetViewEndToEndTests {
         try tmux.press("q")
         try dashboard.expectShellBack(exitStatus: 0)
     }
+
+    @Test func sortPickerAndReverse() throws {
+        let tmux = try TmuxSession()
+        defer { tmux.kill() }
+        let dashboard = DashboardDriver(tmux: tmux)
+        try dashboard.launch()
+        try tmux.waitFor("the whole demo fleet") { $0.count > 2 && $0[2].hasPrefix(" Showing all 242 SIMs") }
+
+        try tmux.press("s")
+        try tmux.waitFor("the sort picker") { $0.contains { $0.contains("Sort by") } }
+        // The wallet is the eighth order: first seen, ICCID, label, reference, group, status, throttle, wallet.
+        try tmux.press(Array(repeating: "j", count: 7) + ["Enter"])
+        let ascending = try tmux.waitFor("the table sorted by wallet") { lines in
+            lines[3].contains("WALLET USD▲") && lines[2].hasSuffix("sort wallet ▲")
+        }
+        let up = DashboardDriver.rows(in: ascending).compactMap(\.walletCents)
+        #expect(up.count > 10)
+        #expect(up == up.sorted())
+
+        try tmux.press("S")
+        let descending = try tmux.waitFor("the order reversed") { $0[3].contains("WALLET USD▼") }
+        let down = DashboardDriver.rows(in: descending).compactMap(\.walletCents)
+        #expect(down.count > 10)
+        #expect(down == down.sorted(by: >))
+
+        try tmux.press("q")
+        try dashboard.expectShellBack(exitStatus: 0)
+    }
 }

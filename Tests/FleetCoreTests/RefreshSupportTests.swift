@@ -32,6 +32,21 @@ import Testing
         #expect(elapsed >= 12)
     }
 
+    @Test func clocksReportTheirRate() {
+        #expect(FleetClock.system.rate == 1)
+        #expect(FleetClock.scaled(speed: 60).rate == 60)
+        #expect(FleetClock { Date() }.rate == nil)
+    }
+
+    @Test func staleThresholdFollowsScaledClockFromStart() async throws {
+        let client = CitrusClient(configuration: CitrusClientConfiguration(
+            baseURL: URL(string: "http://127.0.0.1:9/api/v2/reseller")!, apiKey: "rsk_test_stale"))
+        let loop = RefreshLoop(client: client, interval: .seconds(10), clock: .scaled(speed: 60), deliver: { _ in })
+
+        // Two refresh intervals of 10 real seconds at 60 simulated seconds each.
+        #expect(await loop.staleAfterSeconds == 1_200)
+    }
+
     @Test func batchMergeKeepsOrderAndLatestValues() {
         var batch = FleetChangeBatch(added: [testESIM(1)], observedAt: at(0))
         batch.merge(FleetChangeBatch(added: [testESIM(2)], removed: [testICCID(3)], observedAt: at(5)))

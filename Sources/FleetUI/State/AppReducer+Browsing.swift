@@ -30,6 +30,11 @@ extension AppState {
             openThrottlePicker()
         case .character("/"):
             mode = .filterPrompt(FilterPrompt(text: fleet.query.text))
+        case .character("s"):
+            let current = SortPicker.options.firstIndex(of: fleet.sort.key) ?? 0
+            mode = .sortPicker(SortPicker(highlighted: current))
+        case .character("S"):
+            fleet.setSort(TableSort(fleet.sort.key, ascending: !fleet.sort.ascending))
         case .escape:
             clearFilter()
         default:

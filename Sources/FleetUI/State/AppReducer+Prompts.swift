@@ -85,6 +85,35 @@ extension AppState {
     }
 }
 
+extension AppState {
+    /// Enter sorts by the highlighted key, keeping the current direction.
+    mutating func handleSortPickerKey(_ key: Key, picker: SortPicker) -> [Effect] {
+        var picker = picker
+        let last = SortPicker.options.count - 1
+        switch key {
+        case .escape, .character("q"):
+            mode = .browsing
+            return []
+        case .enter:
+            mode = .browsing
+            fleet.setSort(TableSort(SortPicker.options[picker.highlighted], ascending: fleet.sort.ascending))
+            return []
+        case .down, .character("j"):
+            picker.highlighted = min(last, picker.highlighted + 1)
+        case .up, .character("k"):
+            picker.highlighted = max(0, picker.highlighted - 1)
+        case .home, .character("g"):
+            picker.highlighted = 0
+        case .end, .character("G"):
+            picker.highlighted = last
+        default:
+            break
+        }
+        mode = .sortPicker(picker)
+        return []
+    }
+}
+
 /// The keys that edit a one-line text field.
 enum TextEditing {
     /// Applies `key` to `text`: a printable character is appended while the

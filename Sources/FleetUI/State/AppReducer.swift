@@ -61,6 +61,8 @@ extension AppState {
             return handleThrottlePickerKey(key, picker: picker)
         case .filterPrompt(let prompt):
             return handleFilterPromptKey(key, prompt: prompt)
+        case .sortPicker(let picker):
+            return handleSortPickerKey(key, picker: picker)
         }
     }
 

@@ -57,12 +57,47 @@ public struct ThrottlePicker: Equatable, Sendable {
     public var highlighted: Int
 }
 
+/// The sort picker: the orders the table offers, one highlighted.
+public struct SortPicker: Equatable, Sendable {
+    /// The index of the highlighted order in `SortPicker.options`.
+    public var highlighted: Int
+
+    public init(highlighted: Int) {
+        self.highlighted = highlighted
+    }
+
+    /// The orders offered: the order first seen, then every sort key.
+    public static let options: [FleetSortKey?] = [nil] + FleetSortKey.allCases.map(Optional.some)
+
+    /// Returns the words for a sort key in the picker and messages.
+    public static func label(_ key: FleetSortKey?) -> String {
+        switch key {
+        case nil: return "first seen (the API's list order)"
+        case .iccid: return "ICCID"
+        case .label: return "label"
+        case .reference: return "end-user reference"
+        case .group: return "group"
+        case .status: return "status (pending, active, suspended, terminated)"
+        case .throttle: return "throttle (slowest cap first)"
+        case .wallet: return "wallet"
+        case .burn: return "burn rate"
+        case .eta: return "time until the wallet reaches $0"
+        case .etaLow: return "time until the wallet is low"
+        case .lastSeen: return "last seen"
+        case .activated: return "activated"
+        case .created: return "created"
+        case .charged: return "total charged"
+        }
+    }
+}
+
 /// The part of the screen that receives keys.
 public enum InputMode: Equatable, Sendable {
     case browsing
     case fundPrompt(FundPrompt)
     case throttlePicker(ThrottlePicker)
     case filterPrompt(FilterPrompt)
+    case sortPicker(SortPicker)
 }
 
 /// Everything the views draw. It changes only through `reduce(_:)`.

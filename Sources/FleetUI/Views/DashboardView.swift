@@ -26,6 +26,8 @@ public enum DashboardView {
             ThrottlePickerView.draw(picker, theme: theme, into: &buffer)
         case .filterPrompt(let prompt):
             FilterPromptView.draw(prompt, theme: theme, into: &buffer)
+        case .sortPicker(let picker):
+            SortPickerView.draw(picker, sort: state.fleet.sort, theme: theme, into: &buffer)
         }
     }
 }

@@ -7,6 +7,8 @@ public enum KeyHintFooterView {
             return [("Enter", "fund"), ("Backspace", "delete"), ("Ctrl-U", "clear"), ("Esc", "cancel")]
         case .throttlePicker:
             return [("↑↓ j/k", "choose"), ("Enter", "apply"), ("Esc", "cancel")]
+        case .sortPicker:
+            return [("↑↓ j/k", "choose"), ("Enter", "sort"), ("Esc", "cancel")]
         case .filterPrompt:
             return [("Enter", "apply"), ("Backspace", "delete"), ("Ctrl-U", "clear"), ("Esc", "cancel")]
         case .browsing where state.isReadOnly:
