@@ -10,7 +10,7 @@ import Foundation
 /// real time, because the API budget is counted per real minute.
 public struct FleetClock: Sendable {
     private let read: @Sendable () -> Date
-    /// Fleet-clock seconds per real second, when the clock knows it: 1 for
+    /// Fleet-clock seconds per real second, when the clock has a fixed rate: 1 for
     /// the system clock, the speed of a scaled clock, nil for other sources.
     public let rate: Double?
 

@@ -56,6 +56,33 @@ public struct FleetEvent: Sendable, Hashable {
         return after - before
     }
 
+    /// The event as a sentence without the SIM, for views that show the
+    /// ICCID and label in columns of their own: "Wallet is low: $4.99.".
+    public var summary: String {
+        let wallet = after.map { " Wallet \($0)." } ?? ""
+        switch kind {
+        case .activated:
+            return "Activated."
+        case .balanceLow:
+            return "Wallet is low: \(after.map(\.description) ?? "unknown")."
+        case .depleted:
+            return "Wallet is depleted; Citrus has cut data."
+        case .suspended:
+            return "Suspended.\(wallet)"
+        case .resumed:
+            return "Resumed.\(wallet)"
+        case .terminated:
+            return "Terminated."
+        case .funded:
+            let added = amount.map { "+\($0)" } ?? "funds"
+            return "Funded \(added).\(wallet)"
+        case .gone:
+            return "Gone: missing from a complete sweep."
+        case .resellerBalanceLow:
+            return "Reseller balance is low: \(after.map(\.description) ?? "unknown")."
+        }
+    }
+
     /// A plain sentence for the events view. Label text is not sanitized
     /// here: the UI sanitizes every API string before drawing it.
     public var message: String {

@@ -170,4 +170,33 @@ struct FleetViewEndToEndTests {
         try tmux.press("q")
         try dashboard.expectShellBack(exitStatus: 0)
     }
+
+    @Test func eventsPaneShowsFund() throws {
+        let tmux = try TmuxSession()
+        defer { tmux.kill() }
+        let dashboard = DashboardDriver(tmux: tmux)
+        let screen = try dashboard.launch()
+        let target = try dashboard.firstRow(in: screen) { $0.status == "active" && $0.walletCents != nil }
+
+        try tmux.press("v")
+        try tmux.waitFor("the events pane") { $0.contains { $0.hasPrefix(" Events, newest first") } }
+        try dashboard.select(target)
+        try tmux.press("f")
+        try tmux.waitFor("the fund prompt") { $0.contains { $0.contains("Fund \(target.iccid)") } }
+        try tmux.type("7")
+        try tmux.press("Enter")
+
+        let after = try tmux.waitFor("the funded event in the pane") { lines in
+            lines.contains { $0.contains(" \(target.iccid) ") && $0.contains("Funded +$") }
+        }
+        let paneTop = try #require(after.firstIndex { $0.hasPrefix(" Events, newest first") })
+        let eventRow = try #require(after.firstIndex { $0.contains(" \(target.iccid) ") && $0.contains("Funded +$") })
+        #expect(eventRow > paneTop)
+        #expect(after[eventRow].range(of: #"^ \d\d:\d\d:\d\d 89"#, options: .regularExpression) != nil)
+
+        try tmux.press("v")
+        try tmux.waitFor("the pane to close") { !$0.contains { $0.hasPrefix(" Events, newest first") } }
+        try tmux.press("q")
+        try dashboard.expectShellBack(exitStatus: 0)
+    }
 }

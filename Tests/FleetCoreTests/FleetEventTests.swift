@@ -99,6 +99,14 @@ import Testing
         #expect(event.kind == .funded)
         #expect(event.amount == Money(cents: 1999))
         #expect(event.message == "\(testICCID(1)) (sim-1) funded +$19.99. Wallet $22.99.")
+        #expect(event.summary == "Funded +$19.99. Wallet $22.99.")
+    }
+
+    @Test func summaryLeavesOutTheSIM() {
+        let low = FleetEvent(kind: .balanceLow, time: at(0), iccid: testICCID(1), label: "sim-1", after: Money(cents: 499))
+        let gone = FleetEvent(kind: .gone, time: at(0), iccid: testICCID(1), label: "sim-1")
+        #expect(low.summary == "Wallet is low: $4.99.")
+        #expect(gone.summary == "Gone: missing from a complete sweep.")
     }
 
     @Test func resellerBalanceLowOnce() {

@@ -108,12 +108,14 @@ public final class DashboardApp {
     }
 
     /// Draws the state. When only the clock moved, just the header (with its
-    /// "updated 12s ago") can change, so only that row is rendered again, and
-    /// nothing is sent when it reads the same.
+    /// "updated 12s ago") and the status line (whose event messages expire)
+    /// can change, so only those rows are rendered again, and nothing is sent
+    /// when they read the same.
     private func redraw(on terminal: TerminalBackend, onlyClockMoved: Bool) {
         if onlyClockMoved, var next = frame, state.mode == .browsing, !state.layout.isTooSmall,
            next.width == state.layout.width, next.height == state.layout.height {
             HeaderView.draw(state, theme: theme, into: &next)
+            StatusLineView.draw(state, theme: theme, into: &next)
             guard next != frame else { return }
             frame = next
             terminal.draw(next)

@@ -33,6 +33,9 @@ extension AppState {
         case .character("s"):
             let current = SortPicker.options.firstIndex(of: fleet.sort.key) ?? 0
             mode = .sortPicker(SortPicker(highlighted: current))
+        case .character("v"):
+            layout.showsEvents.toggle()
+            keepSelectionVisible()
         case .character("S"):
             fleet.setSort(TableSort(fleet.sort.key, ascending: !fleet.sort.ascending))
         case .escape:

@@ -34,12 +34,13 @@ extension AppState {
             applyReport(report, for: request)
             return []
         case .resized(let width, let height):
-            layout = ScreenLayout(width: width, height: height)
+            layout = ScreenLayout(width: width, height: height, showsEvents: layout.showsEvents)
             keepSelectionVisible()
             return []
         case .tick(let date, let wall):
             now = date
             wallNow = wall ?? date
+            if let expiry = status?.expiresAt, expiry <= wallNow { status = nil }
             return []
         case .terminationRequested:
             return quit()
@@ -86,6 +87,7 @@ extension AppState {
     // shows the old reading again until the next sweep reads the SIM.
     mutating func applyFleetChanges(_ batch: FleetChangeBatch) {
         fleet.apply(batch)
+        recordEvents(batch.events)
         if let balance = batch.resellerBalance { resellerBalance = balance.balance }
         if let completed = batch.sweepCompletedAt {
             lastSweepCompletedAt = completed
@@ -112,4 +114,25 @@ extension AppState {
         }
         moveSelection(to: selectedRow)
     }
+
+    /// Keeps the newest events for the events pane, and shows an event about
+    /// the selected SIM in the status line for `eventStatusSeconds`, unless
+    /// the status line holds an error or warning the operator has not acted on.
+    private mutating func recordEvents(_ newEvents: [FleetEvent]) {
+        guard !newEvents.isEmpty else { return }
+        events.append(contentsOf: newEvents)
+        if events.count > Self.eventsKept { events.removeFirst(events.count - Self.eventsKept) }
+
+        guard let selectedICCID, let event = newEvents.last(where: { $0.iccid == selectedICCID }) else { return }
+        if let status, status.expiresAt == nil, status.kind == .error || status.kind == .warning { return }
+        let urgent: Set<FleetEvent.Kind> = [.balanceLow, .depleted, .gone, .suspended, .terminated]
+        status = StatusMessage(
+            event.message, kind: urgent.contains(event.kind) ? .warning : .info,
+            expiresAt: wallNow.addingTimeInterval(Self.eventStatusSeconds))
+    }
+
+    /// The events kept for the events pane, newest last.
+    static let eventsKept = 500
+    /// How long an event about the selected SIM stays in the status line, in seconds.
+    static let eventStatusSeconds: TimeInterval = 8
 }

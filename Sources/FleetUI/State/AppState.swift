@@ -14,10 +14,14 @@ public struct StatusMessage: Equatable, Sendable {
 
     public var text: String
     public var kind: Kind
+    /// When the message goes away by itself (wall clock), or nil to keep it
+    /// until the next one.
+    public var expiresAt: Date?
 
-    public init(_ text: String, kind: Kind) {
+    public init(_ text: String, kind: Kind, expiresAt: Date? = nil) {
         self.text = text
         self.kind = kind
+        self.expiresAt = expiresAt
     }
 }
 
@@ -137,6 +141,8 @@ public struct AppState: Sendable {
     public let metrics: MetricsConfiguration
     /// The time zone of times of day on screen ("since 20:14:05").
     public var timeZone: TimeZone = .current
+    /// The newest fleet events, newest last, for the events pane.
+    public var events: [FleetEvent] = []
     /// ICCIDs with an action in flight, so a second action on the same SIM
     /// waits for the first one's result.
     public var pendingICCIDs: Set<String> = []

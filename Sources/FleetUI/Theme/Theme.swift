@@ -29,6 +29,8 @@ public struct Theme: Equatable, Sendable {
     public var walletLow = CellStyle(foreground: .yellow, bold: true)
     /// A wallet at $0, which Citrus cuts off.
     public var walletDepleted = CellStyle(foreground: .red, bold: true)
+    /// The title row of the events pane.
+    public var eventsHeading = CellStyle(bold: true, reverse: true)
     /// The status line after an action that succeeded.
     public var statusOK = CellStyle(foreground: .green)
     /// The status line after an action that failed.
@@ -70,6 +72,7 @@ public struct Theme: Equatable, Sendable {
         ("esim.gone", \.esimGone),
         ("wallet.low", \.walletLow),
         ("wallet.depleted", \.walletDepleted),
+        ("events.heading", \.eventsHeading),
         ("status.ok", \.statusOK),
         ("status.error", \.statusError),
         ("status.warning", \.statusWarning),

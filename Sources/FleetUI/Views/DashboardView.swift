@@ -14,6 +14,7 @@ public enum DashboardView {
         }
         HeaderView.draw(state, theme: theme, into: &buffer)
         FleetTableView.draw(state, theme: theme, into: &buffer)
+        EventsPaneView.draw(state, theme: theme, into: &buffer)
         StatusLineView.draw(state, theme: theme, into: &buffer)
         KeyHintFooterView.draw(state, theme: theme, into: &buffer)
 
