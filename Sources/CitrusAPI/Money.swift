@@ -93,7 +93,10 @@ public enum MoneyParseError: Error, Equatable, Sendable, CustomStringConvertible
     case empty
     case notANumber(String)
     case tooManyDecimals(String)
+    /// Zero or negative, such as `0` or `-1`.
     case notPositive(String)
+    /// A leading `+` on an otherwise valid amount.
+    case signed(String)
     case aboveMaximum(String, maximum: Money)
 
     public var description: String {
@@ -106,6 +109,8 @@ public enum MoneyParseError: Error, Equatable, Sendable, CustomStringConvertible
             return "Amount \"\(text)\" has more than two decimals. Citrus accepts whole cents, such as 12.34."
         case .notPositive(let text):
             return "Amount \"\(text)\" must be at least $0.01."
+        case .signed(let text):
+            return "Amount \"\(text)\" has a plus sign. Type the amount without a sign, such as 12 or 12.50."
         case .aboveMaximum(let text, let maximum):
             return "Amount \"\(text)\" is above the Citrus maximum of \(maximum) per fund. Split it into smaller funds."
         }
@@ -116,12 +121,36 @@ extension Money {
     /// Parses an amount typed by an operator, strictly: digits, an optional
     /// dot and at most two decimals, an optional leading `$`, surrounding
     /// spaces ignored. Rejects signs, exponents, `NaN`, grouping commas, zero
-    /// and amounts above `maximum` (the Citrus fund limit by default).
+    /// and amounts above `maximum` (the Citrus fund limit by default). A sign
+    /// before an otherwise valid amount gets its own error: `-1` is
+    /// `.notPositive` and `+12` is `.signed`.
     public static func parseAmount(_ input: String, maximum: Money = .maximumFund) throws(MoneyParseError) -> Money {
         var text = input.trimmingCharacters(in: .whitespaces)
         if text.hasPrefix("$") { text.removeFirst() }
         guard !text.isEmpty else { throw .empty }
 
+        if let sign = text.first, sign == "-" || sign == "+" {
+            // The sign is the problem only when the rest is a number, so `-abc` and
+            // `--1` stay "not a number" while `-1`, `-0.5` and `+12` name the sign.
+            var rest = text.dropFirst()
+            if rest.hasPrefix("$") { rest.removeFirst() }
+            do {
+                _ = try parseUnsigned(String(rest), input: input, maximum: maximum)
+            } catch .notANumber {
+                throw .notANumber(input)
+            } catch .empty {
+                throw .notANumber(input)
+            } catch {
+                // Zero, too many decimals or above the maximum: the sign still comes first.
+            }
+            throw sign == "-" ? .notPositive(input) : .signed(input)
+        }
+        return try parseUnsigned(text, input: input, maximum: maximum)
+    }
+
+    /// Parses `text`, which is `input` without spaces, `$` or sign, and reports errors with `input`.
+    private static func parseUnsigned(_ text: String, input: String, maximum: Money) throws(MoneyParseError) -> Money {
+        guard !text.isEmpty else { throw .empty }
         let parts = text.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count <= 2 else { throw .notANumber(input) }
         let wholePart = parts[0]

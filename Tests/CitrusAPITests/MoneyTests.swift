@@ -21,7 +21,19 @@ struct MoneyTests {
     }
 
     @Test("parseAmount rejects bad input", arguments: [
-        ("-1", MoneyParseError.notANumber("-1")),
+        ("-1", MoneyParseError.notPositive("-1")),
+        ("-0.50", .notPositive("-0.50")),
+        ("-$5", .notPositive("-$5")),
+        ("-0", .notPositive("-0")),
+        ("$-5", .notPositive("$-5")),
+        ("-abc", .notANumber("-abc")),
+        ("--1", .notANumber("--1")),
+        ("-", .notANumber("-")),
+        ("-1e3", .notANumber("-1e3")),
+        ("+12", .signed("+12")),
+        ("+12.50", .signed("+12.50")),
+        ("+", .notANumber("+")),
+        ("+NaN", .notANumber("+NaN")),
         ("0", .notPositive("0")),
         ("0.00", .notPositive("0.00")),
         ("1e3", .notANumber("1e3")),
@@ -34,7 +46,7 @@ struct MoneyTests {
         ("1,000", .notANumber("1,000")),
         ("12.", .notANumber("12.")),
         ("1.2.3", .notANumber("1.2.3")),
-        ("+5", .notANumber("+5")),
+        ("+5", .signed("+5")),
         ("inf", .notANumber("inf")),
         ("１２", .notANumber("１２")),
         ("9999999999999999", .aboveMaximum("9999999999999999", maximum: .maximumFund)),
@@ -48,6 +60,9 @@ struct MoneyTests {
         #expect(MoneyParseError.tooManyDecimals("12.345").description.contains("12.345"))
         #expect(MoneyParseError.aboveMaximum("10000.01", maximum: .maximumFund).description.contains("$10,000.00"))
         #expect(MoneyParseError.empty.description.contains("such as 12"))
+        #expect(MoneyParseError.notPositive("-1").description == "Amount \"-1\" must be at least $0.01.")
+        #expect(MoneyParseError.signed("+12").description.contains("\"+12\" has a plus sign"))
+        #expect(MoneyParseError.notANumber("1e3").description.contains("is not a number"))
     }
 
     @Test("formatted uses the dollar sign and grouping", arguments: [
