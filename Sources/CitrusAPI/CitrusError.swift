@@ -91,13 +91,17 @@ public enum CitrusError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .api(let status, let code, let message, let retryAfter, let endpoint):
-            var text = "\(endpoint) failed: \(message) (\(code.rawValue), HTTP \(status))"
+            // The cause comes first and the endpoint last and short, because the
+            // dashboard's status line is cut at the terminal width.
+            var text = "\(message) (\(code.rawValue), HTTP \(status))"
             if let retryAfter { text += "; retry after \(Int(retryAfter.rounded(.up))) s" }
-            return text
+            return text + " — " + Self.shortEndpoint(endpoint)
         case .transport(let endpoint, let delivery, let reason):
             switch delivery {
             case .notSent:
                 return "\(endpoint) failed before the request was sent: \(reason)"
+            case .maybeSent where Self.isReadOnly(endpoint):
+                return "\(endpoint) failed after the request was sent: \(reason)"
             case .maybeSent:
                 return "\(endpoint) failed after the request was sent, so it may have been applied: \(reason)"
             }
@@ -106,6 +110,22 @@ public enum CitrusError: Error, Sendable, CustomStringConvertible {
         case .invalidRequest(let reason):
             return reason
         }
+    }
+
+    /// Whether `endpoint` (`METHOD /path`) is a GET or HEAD, which change nothing on the server.
+    static func isReadOnly(_ endpoint: String) -> Bool {
+        endpoint.hasPrefix("GET ") || endpoint.hasPrefix("HEAD ")
+    }
+
+    /// Returns `endpoint` with each ICCID in its path replaced by `…`, because
+    /// callers name the eSIM themselves: `POST /esim/…/fund`.
+    static func shortEndpoint(_ endpoint: String) -> String {
+        let segments = endpoint.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+            let isICCID = (19...20).contains(segment.count) && segment.hasPrefix("89")
+                && segment.allSatisfy { $0.isASCII && $0.isNumber }
+            return isICCID ? "…" : String(segment)
+        }
+        return segments.joined(separator: "/")
     }
 
     /// The Citrus error code, if the server sent one.

@@ -15,7 +15,25 @@ struct ErrorEnvelopeTests {
         #expect(failure.httpStatus == 402)
         #expect(failure.message == "Reseller balance $3.20 is below $10.00")
         #expect(failure.endpoint == "POST /esim/8910300000000000012/fund")
-        #expect(failure.description == "POST /esim/8910300000000000012/fund failed: Reseller balance $3.20 is below $10.00 (INSUFFICIENT_BALANCE, HTTP 402)")
+        #expect(failure.description == "Reseller balance $3.20 is below $10.00 (INSUFFICIENT_BALANCE, HTTP 402) — POST /esim/…/fund")
+    }
+
+    @Test("API error description puts the cause first")
+    func apiDescriptionOrder() {
+        let terminated = error(400, #"{"error":"ESIM_ALREADY_TERMINATED","message":"Cannot fund eSIM 8910300000000000012: it is terminated"}"#)
+        #expect(terminated.description.hasPrefix("Cannot fund eSIM 8910300000000000012: it is terminated (ESIM_ALREADY_TERMINATED, HTTP 400)"))
+        #expect(terminated.description.hasSuffix(" — POST /esim/…/fund"))
+
+        let limited = error(429, #"{"error":"RATE_LIMITED","message":"Too many requests"}"#, retryAfter: "2")
+        #expect(limited.description == "Too many requests (RATE_LIMITED, HTTP 429); retry after 2 s — POST /esim/…/fund")
+
+        // Only ICCID segments are shortened; the full endpoint stays in `endpoint`.
+        let list = CitrusError.api(status: 500, code: .other("HTTP_500"), message: "HTTP 500 with an empty body",
+                                   retryAfter: nil, endpoint: "GET /esim/list")
+        #expect(list.description == "HTTP 500 with an empty body (HTTP_500, HTTP 500) — GET /esim/list")
+        #expect(CitrusError.shortEndpoint("PUT /esim/89103000000000000123/throttle") == "PUT /esim/…/throttle")
+        #expect(CitrusError.shortEndpoint("DELETE /webhooks/wh_8910300000000000012") == "DELETE /webhooks/wh_8910300000000000012")
+        #expect(terminated.endpoint == "POST /esim/8910300000000000012/fund")
     }
 
     @Test("code and detail are accepted in place of error and message")
@@ -108,6 +126,17 @@ struct ErrorEnvelopeTests {
         let notSent = CitrusError.transport(endpoint: "POST /esim/provision", delivery: .notSent, reason: "connection refused")
         #expect(notSent.description == "POST /esim/provision failed before the request was sent: connection refused")
         let maybeSent = CitrusError.transport(endpoint: "POST /esim/provision", delivery: .maybeSent, reason: "timed out")
-        #expect(maybeSent.description.contains("may have been applied"))
+        #expect(maybeSent.description == "POST /esim/provision failed after the request was sent, so it may have been applied: timed out")
+    }
+
+    @Test("maybe-sent GET omits the applied warning")
+    func transportDescriptionForGET() {
+        let get = CitrusError.transport(endpoint: "GET /esim/list", delivery: .maybeSent, reason: "timed out")
+        #expect(get.description == "GET /esim/list failed after the request was sent: timed out")
+        #expect(get.description.contains("applied") == false)
+        for method in ["POST", "PUT", "PATCH", "DELETE"] {
+            let mutation = CitrusError.transport(endpoint: "\(method) /x", delivery: .maybeSent, reason: "reset")
+            #expect(mutation.description.contains("may have been applied"), "\(method)")
+        }
     }
 }
