@@ -136,7 +136,9 @@ public actor RefreshLoop {
         }
     }
 
-    /// Stops sweeping and detail reads after the requests in flight.
+    /// Stops sweeping and detail reads. A request in flight is not
+    /// cancelled (see `uncancelled(_:)`): it finishes in the background and
+    /// its result is dropped.
     public func stop() {
         if task != nil { logger?.log(.info, "Refresh loop stopped") }
         task?.cancel()
@@ -164,7 +166,8 @@ public actor RefreshLoop {
     }
 
     /// Selects the SIM whose detail view is open, or nil when it closes.
-    /// Its detail is read at once and then every `detailInterval`.
+    /// Its detail is read at once and then every `detailInterval`. A read of
+    /// the previous SIM still in flight finishes, and its result is dropped.
     public func select(iccid: String?) {
         guard iccid != selectedICCID else { return }
         selectedICCID = iccid
@@ -224,7 +227,9 @@ public actor RefreshLoop {
         await readAccountIfDue()
 
         if sweep?.balanceRead == false {
-            let balance = try await client.walletBalance(lane: .background)
+            let client = client
+            let balance = try await Self.uncancelled { try await client.walletBalance(lane: .background) }
+            try Task.checkCancellation()
             let now = clock.now()
             var batch = FleetChangeBatch(resellerBalance: balance, observedAt: now)
             batch.events = store.recordResellerBalance(balance, at: now)
@@ -235,7 +240,11 @@ public actor RefreshLoop {
 
         while let state = sweep {
             try Task.checkCancellation()
-            let page = try await client.listESIMs(limit: pageSize, offset: state.offset, lane: .background)
+            let (client, pageSize) = (client, pageSize)
+            let page = try await Self.uncancelled {
+                try await client.listESIMs(limit: pageSize, offset: state.offset, lane: .background)
+            }
+            try Task.checkCancellation()
             let now = clock.now()
             if state.pagesRead == 0, let total = page.total { store.reserveCapacity(total) }
             var batch = store.applyPage(page.esims, observedAt: now)
@@ -304,7 +313,9 @@ public actor RefreshLoop {
         if let lastAccountRead, ContinuousClock.now - lastAccountRead < Self.accountInterval { return }
         lastAccountRead = .now
         do {
-            let account = try await client.account(lane: .background)
+            let client = client
+            let account = try await Self.uncancelled { try await client.account(lane: .background) }
+            guard !Task.isCancelled else { return }
             var batch = FleetChangeBatch(observedAt: clock.now(), account: account)
             publish(&batch)
         } catch {
@@ -316,7 +327,8 @@ public actor RefreshLoop {
 
     private func readDetail(iccid: String) async {
         do {
-            let esim = try await client.esim(iccid: iccid, lane: .interactive)
+            let client = client
+            let esim = try await Self.uncancelled { try await client.esim(iccid: iccid, lane: .interactive) }
             guard selectedICCID == iccid, !Task.isCancelled else { return }
             var batch = store.applyReading(esim, observedAt: clock.now())
             batch.detail = esim
@@ -328,6 +340,22 @@ public actor RefreshLoop {
             var batch = FleetChangeBatch(refreshError: "Reading \(iccid) failed: \(error)")
             publish(&batch)
         }
+    }
+
+    /// Sends one request in a task of its own and returns its result.
+    /// Cancelling the caller (`stop`, or `select` moving on) does not reach
+    /// the request, so the caller checks for cancellation afterwards and drops
+    /// the result. On Linux (FoundationNetworking in Swift 6.3), cancelling a
+    /// URLSession task while its response completes can deadlock: the
+    /// cancellation and the completion take the task's lock and the session's
+    /// work queue in opposite orders.
+    ///
+    /// NOTE: a request still waiting in the request budget also runs to the
+    /// end, so a detail closed at once can still spend one interactive request.
+    private static func uncancelled<Result: Sendable>(
+        _ request: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        try await Task { try await request() }.value
     }
 
     // MARK: Health
