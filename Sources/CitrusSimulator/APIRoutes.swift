@@ -5,8 +5,9 @@ enum APIRoutes {
     static let listLimitRange = 1...200
     static let defaultListLimit = 50
 
-    static func route(_ request: HTTPRequest, subpath: String, account: inout ResellerAccount, now: Int64) throws(APIError) -> HTTPResponse {
-        let segments = subpath.split(separator: "/").map(String.init)
+    /// `segments` follow `/api/v2/reseller`, each percent-decoded, so an ICCID segment
+    /// that holds an encoded slash is looked up whole and never routes as an action.
+    static func route(_ request: HTTPRequest, segments: [String], account: inout ResellerAccount, now: Int64) throws(APIError) -> HTTPResponse {
         let method = request.method
 
         switch segments.count {
@@ -17,8 +18,9 @@ enum APIRoutes {
             try require(method, "POST", request)
             return try provision(request, account: &account, now: now)
         case 2 where segments[0] == "esim":
-            try require(method, "GET", request)
+            // An unknown ICCID is 404 whatever the method, so `{iccid}%2Ffund` gets ESIM_NOT_FOUND.
             let index = try account.index(of: segments[1])
+            try require(method, "GET", request)
             return esimResponse(index, account: &account, now: now)
         case 3 where segments[0] == "esim":
             try require(method, "POST", request)
@@ -35,7 +37,7 @@ enum APIRoutes {
         case 1 where segments[0] == "webhooks", 2 where segments[0] == "webhooks", 3 where segments[0] == "webhooks" && segments[2] == "test":
             return try WebhookRoutes.route(request, segments: Array(segments.dropFirst()), account: &account, now: now)
         default:
-            throw APIError(status: 404, code: "NOT_FOUND", message: "No endpoint \(method) \(Simulator.apiPathPrefix)\(subpath). See the Citrus Reseller API v2 endpoint list.")
+            throw APIError(status: 404, code: "NOT_FOUND", message: "No endpoint \(method) \(request.path). See the Citrus Reseller API v2 endpoint list.")
         }
     }
 

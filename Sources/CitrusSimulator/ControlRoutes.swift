@@ -4,8 +4,8 @@ import CitrusAPI
 /// clock, the exact ledger, the event log and test controls. They need no key
 /// and are not rate limited.
 enum ControlRoutes {
-    static func route(_ request: HTTPRequest, path: String, state: inout SimulatorState) throws(APIError) -> HTTPResponse {
-        let segments = path.split(separator: "/").dropFirst().map(String.init)
+    /// `segments` follow `/_sim`, each percent-decoded.
+    static func route(_ request: HTTPRequest, segments: [String], state: inout SimulatorState) throws(APIError) -> HTTPResponse {
         switch (request.method, segments) {
         case ("GET", ["clock"]):
             return clockResponse(state.clock)
@@ -29,7 +29,7 @@ enum ControlRoutes {
         case ("GET", ["webhooks", "deliveries"]):
             return WebhookRoutes.deliveryLogResponse(state.account.webhooks)
         default:
-            throw APIError(status: 404, code: "NOT_FOUND", message: "No simulator control \(request.method) \(path). Use GET/POST /_sim/clock, GET /_sim/state, GET /_sim/events, POST /_sim/balance, POST /_sim/esims/{iccid}/activate or GET /_sim/webhooks/deliveries.")
+            throw APIError(status: 404, code: "NOT_FOUND", message: "No simulator control \(request.method) \(request.path). Use GET/POST /_sim/clock, GET /_sim/state, GET /_sim/events, POST /_sim/balance, POST /_sim/esims/{iccid}/activate or GET /_sim/webhooks/deliveries.")
         }
     }
 

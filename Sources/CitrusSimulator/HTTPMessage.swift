@@ -5,16 +5,23 @@ public struct HTTPRequest: Sendable {
     /// Upper-case method, e.g. `GET`.
     public var method: String
     /// The path without the query, percent-decoded, e.g. `/api/v2/reseller/esim/list`.
+    /// For logs and messages only: an encoded slash (`%2F`) looks like a separator here.
+    /// Route on `pathSegments`.
     public var path: String
+    /// The non-empty segments of the path, split on the raw `/` and then each percent-decoded
+    /// (RFC 3986), so `%2F` stays data inside its segment: `/esim/1%2Ffund` is `["esim", "1/fund"]`.
+    public var pathSegments: [String]
     /// Query parameters in order of appearance, percent-decoded.
     public var query: [(name: String, value: String)]
     /// Header fields in order of appearance, names lower-cased.
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
 
-    public init(method: String, path: String, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+    /// Without `pathSegments`, the segments are `path` split on `/`.
+    public init(method: String, path: String, pathSegments: [String]? = nil, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.method = method
         self.path = path
+        self.pathSegments = pathSegments ?? path.split(separator: "/").map(String.init)
         self.query = query
         self.headers = headers
         self.body = body

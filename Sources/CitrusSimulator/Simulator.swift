@@ -9,6 +9,8 @@ import Foundation
 public final class Simulator: Sendable {
     /// The path prefix of the reseller API, the same as in production.
     public static let apiPathPrefix = "/api/v2/reseller"
+    /// `apiPathPrefix` as path segments.
+    static let apiPathSegments = ["api", "v2", "reseller"]
     /// The path prefix of the simulator's control endpoints (clock, ledger, events).
     public static let controlPathPrefix = "/_sim/"
 
@@ -45,15 +47,14 @@ public final class Simulator: Sendable {
     /// (except `/_sim/faults`, which the server handles). Bad input of any kind
     /// gets the `{"error", "message"}` envelope with a 4xx status. The handlers
     /// check ranges instead of trapping, so no request can stop the process.
+    /// Routes on `request.pathSegments`, so an encoded slash (`%2F`) stays inside its segment.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
-        var path = request.path
-        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
-
+        let segments = request.pathSegments
         let response: HTTPResponse
-        if path.hasPrefix(Self.controlPathPrefix) {
-            response = handleControl(request, path: path)
-        } else if path == Self.apiPathPrefix || path.hasPrefix(Self.apiPathPrefix + "/") {
-            response = handleAPI(request, subpath: String(path.dropFirst(Self.apiPathPrefix.count)))
+        if segments.first == "_sim" {
+            response = handleControl(request, segments: Array(segments.dropFirst()))
+        } else if segments.starts(with: Self.apiPathSegments) {
+            response = handleAPI(request, segments: Array(segments.dropFirst(Self.apiPathSegments.count)))
         } else {
             response = APIError(status: 404, code: "NOT_FOUND", message: "No endpoint at \(request.path). The API is under \(Self.apiPathPrefix) and the simulator controls under /_sim/.").response
         }
@@ -81,7 +82,7 @@ public final class Simulator: Sendable {
 
     // MARK: Reseller API
 
-    private func handleAPI(_ request: HTTPRequest, subpath: String) -> HTTPResponse {
+    private func handleAPI(_ request: HTTPRequest, segments: [String]) -> HTTPResponse {
         let key: String
         do {
             key = try authenticate(request)
@@ -98,7 +99,7 @@ public final class Simulator: Sendable {
             state.account.settleDefunds(now: now)
             defer { readAhead = state.account.takeQRReadAhead() }
             do throws(APIError) {
-                return try APIRoutes.route(request, subpath: subpath, account: &state.account, now: now)
+                return try APIRoutes.route(request, segments: segments, account: &state.account, now: now)
             } catch {
                 return error.response
             }
@@ -156,10 +157,10 @@ public final class Simulator: Sendable {
 
     // MARK: Controls
 
-    private func handleControl(_ request: HTTPRequest, path: String) -> HTTPResponse {
+    private func handleControl(_ request: HTTPRequest, segments: [String]) -> HTTPResponse {
         state.withLock { state in
             do throws(APIError) {
-                return try ControlRoutes.route(request, path: path, state: &state)
+                return try ControlRoutes.route(request, segments: segments, state: &state)
             } catch {
                 return error.response
             }

@@ -60,6 +60,12 @@ private func rejection(_ text: String, limits: HTTPRequestLimits = HTTPRequestLi
         #expect(request.path == "/x")
     }
 
+    @Test func encodedSlashStaysInSegment() throws {
+        let request = try #require(singleRequest("POST /api/v2/reseller/esim/8944501798984000871%2Ffund//x%20y/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"))
+
+        #expect(request.pathSegments == ["api", "v2", "reseller", "esim", "8944501798984000871/fund", "x y"])
+    }
+
     @Test func acceptsAbsoluteFormTarget() throws {
         let request = try #require(singleRequest("GET http://127.0.0.1:8080/esim/1?limit=5 HTTP/1.1\r\nHost: x\r\n\r\n"))
 

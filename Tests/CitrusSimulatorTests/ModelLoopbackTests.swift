@@ -115,4 +115,35 @@ struct ModelLoopbackTests {
         #expect((after.walletBalance ?? .zero) < Money(cents: 4_999))
         #expect((after.totalDataCharged ?? .zero) > .zero)
     }
+
+    /// `%2F` is data inside one segment (RFC 3986): `{iccid}%2Ffund` names an eSIM that
+    /// does not exist, and must never route as the fund action.
+    @Test func encodedSlashNeverRoutesAsFund() throws {
+        let server = try SimulatorServer.start(options: Self.options())
+        defer { server.stop() }
+        let client = try LoopbackSocketClient(port: server.port)
+        let auth = ["Authorization: Bearer rsk_loopback_tests"]
+        func json(_ response: LoopbackSocketClient.Response) -> [String: Any] {
+            (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+        }
+
+        try client.send(httpRequestText("POST", "/api/v2/reseller/esim/provision", headers: auth, body: "{}"))
+        let provisioned = try client.readResponse()
+        #expect(provisioned.status == 201)
+        let iccid = try #require(json(provisioned)["iccid"] as? String)
+        try client.send(httpRequestText("/api/v2/reseller/wallet/balance", headers: auth))
+        let balanceBefore = json(try client.readResponse())["balance_usd"] as? Double
+
+        for path in ["/api/v2/reseller/esim/\(iccid)%2Ffund", "/api/v2/reseller/esim/\(iccid)%2ffund", "/api/v2%2Freseller/esim/\(iccid)/fund"] {
+            try client.send(httpRequestText("POST", path, headers: auth, body: #"{"amount":1}"#))
+            let reply = try client.readResponse()
+            #expect(reply.status == 404, "\(path)")
+            #expect(["ESIM_NOT_FOUND", "NOT_FOUND"].contains(json(reply)["error"] as? String ?? ""), "\(path)")
+        }
+
+        try client.send(httpRequestText("/api/v2/reseller/wallet/balance", headers: auth))
+        #expect(json(try client.readResponse())["balance_usd"] as? Double == balanceBefore)
+        try client.send(httpRequestText("/api/v2/reseller/esim/\(iccid)", headers: auth))
+        #expect(json(try client.readResponse())["wallet_balance_usd"] as? Double == 0)
+    }
 }

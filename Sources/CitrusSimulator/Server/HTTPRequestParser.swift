@@ -172,10 +172,10 @@ struct HTTPRequestParser {
         }
 
         let version = try parseVersion(parts[2])
-        let (path, query) = try HTTPTargetDecoder.decode(parts[1])
+        let (path, segments, query) = try HTTPTargetDecoder.decode(parts[1])
 
         var request = HTTPParsedRequest(
-            request: HTTPRequest(method: String(decoding: method, as: UTF8.self), path: path, query: query),
+            request: HTTPRequest(method: String(decoding: method, as: UTF8.self), path: path, pathSegments: segments, query: query),
             keepAlive: true
         )
         request.isHTTP10 = version == .http10

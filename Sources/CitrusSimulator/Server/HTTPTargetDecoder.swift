@@ -34,9 +34,11 @@ enum HTTPSyntax {
     }
 }
 
-/// Splits a request target into a percent-decoded path and query parameters.
+/// Splits a request target into a percent-decoded path, its segments and query parameters.
 enum HTTPTargetDecoder {
-    static func decode(_ target: ArraySlice<UInt8>) throws(HTTPParseError) -> (path: String, query: [(name: String, value: String)]) {
+    /// `segments` are split on the raw `/` before decoding, so an encoded slash (`%2F`)
+    /// stays inside its segment as RFC 3986 requires; empty segments are left out.
+    static func decode(_ target: ArraySlice<UInt8>) throws(HTTPParseError) -> (path: String, segments: [String], query: [(name: String, value: String)]) {
         guard !target.isEmpty, target.allSatisfy(HTTPSyntax.isTargetCharacter) else {
             throw .badRequest("The request target is empty or contains spaces or control characters.")
         }
@@ -46,6 +48,14 @@ enum HTTPTargetDecoder {
         let rawPath = originForm[originForm.startIndex..<(questionMark ?? originForm.endIndex)]
         guard let path = percentDecoded(rawPath, plusIsSpace: false) else {
             throw .badRequest("The request path has an invalid percent-encoding or is not UTF-8.")
+        }
+        var segments: [String] = []
+        for rawSegment in rawPath.split(separator: UInt8(ascii: "/")) {
+            // The whole path decoded, so each of its segments decodes too.
+            guard let segment = percentDecoded(rawSegment, plusIsSpace: false) else {
+                throw .badRequest("The request path has an invalid percent-encoding or is not UTF-8.")
+            }
+            segments.append(segment)
         }
 
         var query: [(name: String, value: String)] = []
@@ -61,7 +71,7 @@ enum HTTPTargetDecoder {
                 query.append((name, value))
             }
         }
-        return (path, query)
+        return (path, segments, query)
     }
 
     /// Returns the target in origin form (`/path?query`): an absolute-form target

@@ -3,19 +3,21 @@ import Foundation
 /// Routes each request of a `SimulatorServer` and applies the injected faults.
 struct SimulatorRouter: Sendable {
     static let faultsPath = "/_sim/faults"
-    static let controlPathPrefix = "/_sim/"
 
     let handler: @Sendable (HTTPRequest) -> HTTPResponse
     let injector: FaultInjector
 
+    /// Routes on the decoded segments, never on the decoded path, so an encoded slash
+    /// (`%2F`) cannot form a route.
     func reply(to request: HTTPRequest) -> HTTPReply {
-        if request.path == Self.faultsPath {
+        let segments = request.pathSegments
+        if segments == ["_sim", "faults"] {
             return .respond(FaultsEndpoint(injector: injector).handle(request))
         }
-        if request.path.hasPrefix(Self.controlPathPrefix) {
+        if segments.first == "_sim" {
             return .respond(handler(request))
         }
-        if request.path == Simulator.apiPathPrefix || request.path.hasPrefix(Simulator.apiPathPrefix + "/") {
+        if segments.starts(with: Simulator.apiPathSegments) {
             return replyWithFaults(to: request)
         }
         let message = "No route for \(request.method) \(request.path). The API is served under \(Simulator.apiPathPrefix)."
