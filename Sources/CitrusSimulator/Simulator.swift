@@ -36,6 +36,9 @@ public final class Simulator: Sendable {
         deliverer.resultHandler = { [weak self] result in
             self?.recordDelivery(result) ?? false
         }
+        deliverer.retryFilter = { [weak self] job in
+            self?.state.withLock { $0.account.webhooks.acceptsRetry(of: job) } ?? false
+        }
         startBackgroundTick()
     }
 

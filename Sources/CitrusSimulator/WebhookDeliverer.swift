@@ -10,6 +10,7 @@ final class WebhookDeliverer: Sendable {
     private let retryBaseSeconds: Double
     private let maxAttempts: Int
     private let handler: Locked<(@Sendable (WebhookDeliveryResult) -> Bool)?> = Locked(nil)
+    private let retryCheck: Locked<(@Sendable (WebhookDeliveryJob) -> Bool)?> = Locked(nil)
     /// Seconds one attempt may take before it counts as failed.
     static let attemptTimeoutSeconds: Double = 10
 
@@ -30,6 +31,13 @@ final class WebhookDeliverer: Sendable {
     var resultHandler: (@Sendable (WebhookDeliveryResult) -> Bool)? {
         get { handler.withLock { $0 } }
         set { handler.withLock { $0 = newValue } }
+    }
+
+    /// Asked again when a retry is due, and returns whether to send it: the webhook may have
+    /// been deleted or disabled while the retry waited. Without it, every retry is sent.
+    var retryFilter: (@Sendable (WebhookDeliveryJob) -> Bool)? {
+        get { retryCheck.withLock { $0 } }
+        set { retryCheck.withLock { $0 = newValue } }
     }
 
     func enqueue(_ job: WebhookDeliveryJob) {
@@ -71,7 +79,8 @@ final class WebhookDeliverer: Sendable {
         guard retry, !result.succeeded, result.attempt < maxAttempts else { return }
         let delay = min(300, retryBaseSeconds * pow(2, Double(result.attempt - 1)))
         DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + delay) { [weak self] in
-            self?.send(result.job, attempt: result.attempt + 1)
+            guard let self, self.retryFilter?(result.job) ?? true else { return }
+            self.send(result.job, attempt: result.attempt + 1)
         }
     }
 }

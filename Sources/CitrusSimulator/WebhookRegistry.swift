@@ -142,6 +142,12 @@ struct WebhookRegistry {
         WebhookDeliveryJob(webhookID: hook.id, url: hook.url, eventID: event.id, eventType: event.type, body: body, signature: WebhookSignature.sign(body: body, secret: hook.signingSecret))
     }
 
+    /// Whether a retry that is due may still go out: only while its webhook exists and is
+    /// enabled, so a DELETE or a PUT with `"enabled": false` drops the retries pending for it.
+    func acceptsRetry(of job: WebhookDeliveryJob) -> Bool {
+        hooks.contains { $0.id == job.webhookID && $0.enabled }
+    }
+
     /// Records an attempt and returns whether a failed attempt should be retried:
     /// not after success, not once the webhook is deleted or disabled, and not
     /// after the last attempt.

@@ -265,4 +265,32 @@ struct ModelWebhookTests {
         let eventIDs = Set(listener.requests.compactMap { $0.header("x-citrus-delivery") })
         #expect(eventIDs.count == 1)
     }
+
+    /// A retry already waiting when the webhook is deleted or disabled is dropped.
+    @Test(arguments: ["DELETE", "disable"])
+    func pendingRetryDroppedOnRemoval(change: String) throws {
+        let listener = try WebhookListener(status: 500)
+        defer { listener.stop() }
+        let harness = ModelHarness {
+            $0.webhookRetryBaseSeconds = 0.4
+            $0.webhookMaxAttempts = 3
+        }
+        let id = harness.post("/webhooks", "{\"url\": \"\(listener.url)\"}").json["id"] as? String ?? ""
+        harness.post("/webhooks/\(id)/test")
+        // The first failure is logged before its retry is scheduled.
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, (harness.send("GET", "/_sim/webhooks/deliveries").json["deliveries"] as? [Any])?.isEmpty != false {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        try #require(listener.requests.count == 1)
+
+        if change == "DELETE" {
+            #expect(harness.send("DELETE", "/webhooks/\(id)").status == 200)
+        } else {
+            #expect(harness.send("PUT", "/webhooks/\(id)", body: "{\"enabled\": false}").status == 200)
+        }
+        // Without the drop, retries arrive 0.4 s and 1.2 s after the first attempt.
+        Thread.sleep(forTimeInterval: 1.6)
+        #expect(listener.requests.count == 1)
+    }
 }
