@@ -184,7 +184,27 @@ private let listPath = "/api/v2/reseller/esim/list"
         try client.send(httpRequestText(listPath))
         #expect(try client.readResponse().status == 200)
         #expect(counter.count == 2)
-        #expect(server.faults == FaultSettings())
+        // `{}` heals every fault but keeps the seed of the last POST.
+        #expect(server.faults == FaultSettings(seed: 5))
+    }
+
+    @Test func faultsPostKeepsSeed() throws {
+        let started = FaultSettings(latencyMinMilliseconds: 1, latencyMaxMilliseconds: 3, errorRate: 0.5, timeoutHoldMilliseconds: 500, seed: 7)
+        let (server, _) = try makeFaultServer(started)
+        defer { server.stop() }
+        let client = try LoopbackSocketClient(port: server.port)
+
+        try client.send(httpRequestText("POST", "/_sim/faults", body: "{}"))
+        let healed = try client.readResponse()
+        #expect(healed.status == 200)
+        #expect(try JSONDecoder().decode(FaultSettings.self, from: Data(healed.body)) == FaultSettings(seed: 7))
+
+        try client.send(httpRequestText("POST", "/_sim/faults", body: #"{"reset_rate":0.25}"#))
+        #expect(try client.readResponse().status == 200)
+        #expect(server.faults == FaultSettings(resetRate: 0.25, seed: 7))
+
+        try client.send(httpRequestText("GET", "/_sim/faults"))
+        #expect(try client.readResponse().bodyText.contains(#""seed":7"#))
     }
 
     @Test func faultsEndpointReturnsCurrentSettings() throws {

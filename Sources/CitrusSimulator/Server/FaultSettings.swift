@@ -7,7 +7,8 @@
 ///
 /// JSON (on `/_sim/faults`) uses snake-case keys: `latency_min_ms`, `latency_max_ms`,
 /// `error_rate`, `timeout_rate`, `malformed_rate`, `reset_rate`, `timeout_hold_ms`,
-/// `seed`. A missing key takes its default.
+/// `seed`. A missing key takes its default when decoding; `POST /_sim/faults` then puts
+/// back the current seed when the body has no `seed`.
 public struct FaultSettings: Sendable, Codable, Equatable {
     /// Lower bound of the uniform delay before each response, in milliseconds.
     public var latencyMinMilliseconds: Int = 0

@@ -56,7 +56,8 @@ struct SimulatorRouter: Sendable {
 }
 
 /// `/_sim/faults`: GET returns the fault settings as JSON. POST or PUT replaces them with
-/// the JSON body, where a missing key takes its default.
+/// the JSON body. A missing fault key takes its default, so `{}` heals every fault, but a
+/// missing `seed` keeps the current seed, because `--seed` seeds the faults of the whole run.
 struct FaultsEndpoint {
     let injector: FaultInjector
 
@@ -84,7 +85,7 @@ struct FaultsEndpoint {
     private func replaceSettings(from body: [UInt8]) -> HTTPResponse {
         let settings: FaultSettings
         do {
-            settings = try decodeSettings(body)
+            settings = try decodeSettings(body, currentSeed: injector.settings.seed)
             try settings.validate()
         } catch let error as FaultSettingsError {
             return validationError(error.description)
@@ -95,7 +96,7 @@ struct FaultsEndpoint {
         return settingsResponse()
     }
 
-    private func decodeSettings(_ body: [UInt8]) throws -> FaultSettings {
+    private func decodeSettings(_ body: [UInt8], currentSeed: UInt64) throws -> FaultSettings {
         let knownKeys = FaultSettings.CodingKeys.allCases.map(\.rawValue)
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
             throw FaultSettingsError("The body is not a JSON object. Send e.g. {\"error_rate\": 0.5} with the known keys \(knownKeys.joined(separator: ", ")).")
@@ -105,7 +106,11 @@ struct FaultsEndpoint {
             throw FaultSettingsError("Unknown fault setting \(unknownKeys.joined(separator: ", ")). Known keys: \(knownKeys.joined(separator: ", ")).")
         }
         do {
-            return try JSONDecoder().decode(FaultSettings.self, from: Data(body))
+            var settings = try JSONDecoder().decode(FaultSettings.self, from: Data(body))
+            if object["seed"] == nil {
+                settings.seed = currentSeed
+            }
+            return settings
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.dataCorrupted(context) {
             let key = context.codingPath.last?.stringValue ?? "the body"
             throw FaultSettingsError("The fault setting \(key) has the wrong type or range. Rates are numbers from 0 to 1, and milliseconds and seed are whole non-negative numbers.")
