@@ -141,6 +141,12 @@ public actor RequestBudget {
             pausedUntil: pausedUntil)
     }
 
+    /// The grant times kept for the 60-second window, oldest first, on the budget's
+    /// clock. Tests check the bucket's limit on these exact times.
+    func recentGrantTimes() -> [Double] {
+        bucket.recentGrants
+    }
+
     // MARK: Queue
 
     private func enqueue(_ waiter: Waiter, lane: RequestLane) {

@@ -88,3 +88,21 @@ func eventually(timeout: Double = 10, _ condition: () async -> Bool) async -> Bo
     }
     return await condition()
 }
+
+/// Returns every run of grants that breaks a token bucket's limit: between grants
+/// `i` and `j`, at most `capacity` plus `perSecond × (times[j] − times[i])` grants.
+/// `times` must be sorted and come from the budget's own clock, so no slack is
+/// needed beyond 1e-6 of a grant for the refill arithmetic.
+func bucketLimitViolations(_ times: [Double], capacity: Int, perSecond: Double) -> [String] {
+    var violations: [String] = []
+    for start in times.indices {
+        for end in start..<times.count {
+            let granted = end - start + 1
+            let allowed = Double(capacity) + (times[end] - times[start]) * perSecond
+            if Double(granted) > allowed + 1e-6 {
+                violations.append("\(granted) grants in \(times[end] - times[start]) s from grant \(start); allowed \(allowed)")
+            }
+        }
+    }
+    return violations
+}
