@@ -11,7 +11,8 @@ struct APIError: Error {
         writer.key("error")
         writer.string(code)
         writer.key("message")
-        writer.string(message)
+        // Messages echo request values, which may contain control characters.
+        writer.string(VisibleText.escapingControls(message))
         writer.endObject()
         return HTTPResponse(status: status, headers: [("Content-Type", "application/json")] + headers, body: writer.bytes)
     }

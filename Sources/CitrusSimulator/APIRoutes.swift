@@ -31,6 +31,9 @@ enum APIRoutes {
         case 1 where segments[0] == "account":
             try require(method, "GET", request)
             return accountResponse(account: account)
+        case 1 where segments[0] == "groups":
+            try require(method, "GET", request)
+            return groupsResponse(account: account)
         case 1 where segments[0] == "rates":
             try require(method, "GET", request)
             return try RatesRoutes.rates(request)
@@ -124,6 +127,11 @@ enum APIRoutes {
         if let groupID, groupID.isEmpty {
             throw .validation("Field group_id is empty. Send a group ID or leave the field out.")
         }
+        // Checked before provisioning, so an unknown group is never charged.
+        if let groupID, !simulatedGroups.contains(where: { $0.id == groupID }) {
+            let known = simulatedGroups.map(\.id).joined(separator: " and ")
+            throw .validation("Group \(groupID) not found. citrus-sim simulates only the groups \(known) (GET /groups): use one of them, or leave group_id out.")
+        }
         let index = try account.provision(label: label, endUserReference: reference, groupID: groupID, now: now)
         return esimResponse(index, account: &account, now: now, status: 201, providedCostCents: ResellerAccount.provisioningFeeCents)
     }
@@ -188,6 +196,38 @@ enum APIRoutes {
         }
         writer.endObject()
         return HTTPResponse(status: 202, headers: [("Content-Type", "application/json")], body: writer.bytes)
+    }
+
+    // MARK: Groups
+
+    /// The shared-balance groups a SIM may join when provisioned. citrus-sim does not
+    /// simulate creating, changing or deleting groups, so this fixed set is all there is.
+    static let simulatedGroups: [(id: String, name: String)] = [
+        ("grp_trip", "Group trip"),
+        ("grp_team", "Team devices"),
+    ]
+
+    /// `GET /groups`: the fixed groups, each with the number of SIMs in it.
+    private static func groupsResponse(account: ResellerAccount) -> HTTPResponse {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("groups")
+        writer.beginArray()
+        for group in simulatedGroups {
+            writer.beginObject()
+            writer.key("id")
+            writer.string(group.id)
+            writer.key("name")
+            writer.string(group.name)
+            writer.key("esim_count")
+            writer.integer(account.esims.lazy.filter { $0.groupID == group.id }.count)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.key("total")
+        writer.integer(simulatedGroups.count)
+        writer.endObject()
+        return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: writer.bytes)
     }
 
     // MARK: Account

@@ -156,8 +156,8 @@ struct ModelAPITests {
 
     @Test func groupSIMHasNoWallet() {
         let harness = ModelHarness()
-        let reply = harness.post("/esim/provision", "{\"group_id\": \"grp_tour\"}")
-        #expect(reply.json["group_id"] as? String == "grp_tour")
+        let reply = harness.post("/esim/provision", "{\"group_id\": \"grp_team\"}")
+        #expect(reply.json["group_id"] as? String == "grp_team")
         #expect(reply.raw("wallet_balance_usd") == "null")
         #expect(reply.raw("total_data_charged_usd") == "null")
         let iccid = reply.json["iccid"] as? String ?? ""
@@ -166,6 +166,38 @@ struct ModelAPITests {
         #expect(fund.errorCode == "ESIM_IN_GROUP")
         #expect(harness.post("/esim/\(iccid)/defund").errorCode == "ESIM_IN_GROUP")
         #expect(harness.post("/esim/\(iccid)/disable").status == 200)
+    }
+
+    @Test func groupsListsFixedSet() {
+        let harness = ModelHarness()
+        harness.post("/esim/provision", "{\"group_id\": \"grp_trip\"}")
+        let groups = harness.get("/groups").json["groups"] as? [[String: Any]] ?? []
+        #expect(groups.compactMap { $0["id"] as? String } == ["grp_trip", "grp_team"])
+        #expect(groups.first?["esim_count"] as? Int == 1)
+    }
+
+    @Test func unknownGroupIsRejectedWithoutCharge() {
+        let harness = ModelHarness()
+        let balanceBefore = harness.get("/wallet/balance").raw("balance_usd")
+        let totalBefore = harness.get("/esim/list").json["total"] as? Int
+
+        let reply = harness.post("/esim/provision", "{\"group_id\": \"grp_nonexistent\"}")
+        #expect(reply.status == 400)
+        #expect(reply.errorCode == "VALIDATION_ERROR")
+        #expect((reply.json["message"] as? String)?.contains("grp_nonexistent") == true)
+        #expect(harness.get("/wallet/balance").raw("balance_usd") == balanceBefore)
+        #expect(harness.get("/esim/list").json["total"] as? Int == totalBefore)
+    }
+
+    /// A value echoed in a message keeps no control character, in the body or once decoded.
+    @Test func echoedControlCharactersAreEscaped() {
+        let harness = ModelHarness()
+        let reply = harness.post("/esim/provision", "{\"group_id\": \"grp_\\u001b[31mred\\u0000\\u0085\"}")
+        #expect(reply.status == 400)
+        #expect(!reply.text.unicodeScalars.contains { $0.value < 0x20 })
+        let message = reply.json["message"] as? String ?? ""
+        #expect(message.contains("grp_\\u{1b}[31mred\\u{0}\\u{85}"))
+        #expect(!message.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
     }
 
     @Test(arguments: ["not json", "[1, 2]", "{\"label\": 5}", "{\"label\": \"a\"", "{\"group_id\": \"\"}"])

@@ -71,7 +71,7 @@ struct ModelErrorCodeTests {
 
     @Test func groupCodeHasContractStatus() {
         let harness = ModelHarness()
-        let iccid = harness.post("/esim/provision", "{\"group_id\": \"grp_1\"}").json["iccid"] as? String ?? ""
+        let iccid = harness.post("/esim/provision", "{\"group_id\": \"grp_trip\"}").json["iccid"] as? String ?? ""
         let reply = harness.post("/esim/\(iccid)/fund", "{\"amount\": 1}")
         #expect(reply.errorCode == "ESIM_IN_GROUP")
         #expect(reply.status == CitrusErrorCode.esimInGroup.httpStatus)

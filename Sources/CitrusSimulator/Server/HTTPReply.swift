@@ -46,24 +46,6 @@ public struct HTTPRequestLogEntry: Sendable {
     public var line: String {
         let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
         let result = status.map(String.init) ?? outcome ?? "-"
-        return "\(method) \(Self.escaped(path)) \(result) \(String(format: "%.1f", milliseconds)) ms"
-    }
-
-    /// Unicode bidirectional controls, which can reorder how a terminal shows the line.
-    private static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
-        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
-            || scalar.value == 0x200E || scalar.value == 0x200F || scalar.value == 0x061C
-    }
-
-    private static func escaped(_ text: String) -> String {
-        var escaped = ""
-        for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) || Self.isBidiControl(scalar) {
-                escaped += "\\u{\(String(scalar.value, radix: 16))}"
-            } else {
-                escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
+        return "\(method) \(VisibleText.escapingControls(path)) \(result) \(String(format: "%.1f", milliseconds)) ms"
     }
 }

@@ -36,7 +36,7 @@ enum HTTPResponseSerializer {
 
     /// Builds a JSON error envelope `{"error": CODE, "message": TEXT}`, as the Citrus API sends.
     static func errorResponse(status: Int, code: String, message: String) -> HTTPResponse {
-        let envelope = ["error": code, "message": message]
+        let envelope = ["error": code, "message": VisibleText.escapingControls(message)]
         let body = (try? JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: Array(body))
     }

@@ -49,6 +49,9 @@ public struct SimulatorCommandLine: Sendable {
           --exact-wallets            credit funds to wallets to the micro-dollar; without it,
                                      credits round down to a multiple of $0.0009, so $20
                                      shows $19.99 as at Citrus (default: off)
+          Groups are not simulated beyond a fixed set: provisioning accepts group_id
+          grp_trip or grp_team (listed by GET /groups), and any other group gets
+          400 VALIDATION_ERROR without a charge.
 
         LIFECYCLE (simulated time)
           --activation-minutes M     mean minutes from provisioning until a new eSIM is
