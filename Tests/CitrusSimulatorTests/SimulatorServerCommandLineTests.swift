@@ -12,8 +12,9 @@ let expectedHelpText = """
 
     SERVER
       --port N                   TCP port to listen on; 0 picks a free port (default: 8080)
-      --host ADDR                IP address to bind (default: 127.0.0.1); an address other
-                                 than loopback lets other machines reach the simulator
+      --host ADDR                IPv4 or IPv6 address to bind, or localhost; names are not
+                                 looked up (default: 127.0.0.1). An address other than
+                                 loopback lets other machines reach the simulator
       --idle-timeout SECONDS     close a keep-alive connection idle this long (default: 30)
       --request-timeout SECONDS  drop a client that takes longer to send one request
                                  (default: 10)
@@ -199,6 +200,11 @@ private func parseError(_ arguments: String) -> String? {
         #expect(parseError("--balance=\(text)") == "Invalid value '\(text)' for --balance: expected dollars with at most two decimals, from 0 to 1000000000, e.g. 250 or 49.99.")
     }
 
+    @Test(arguments: [("0.0.0.0", "0.0.0.0"), ("::", "::"), ("fe80::1", "fe80::1"), ("LocalHost", "127.0.0.1")])
+    func hostAcceptsAddressLiterals(value: String, host: String) throws {
+        #expect(try parse("--host \(value)").host == host)
+    }
+
     @Test func acceptsEqualsSyntaxAndFixedLatency() throws {
         let parsed = try parse("--port=9000 --latency=50 --fleet=empty -h")
 
@@ -213,6 +219,9 @@ private func parseError(_ arguments: String) -> String? {
         let cases: [(arguments: String, message: String)] = [
             ("--port abc", "Invalid value 'abc' for --port: expected a whole number from 0 to 65535 (0 picks a free port)."),
             ("--port -1", "Invalid value '-1' for --port: expected a whole number from 0 to 65535 (0 picks a free port)."),
+            ("--host 0.0.0.0x", "Invalid value '0.0.0.0x' for --host: expected an IPv4 or IPv6 address such as 127.0.0.1, 0.0.0.0 or ::1, or localhost; host names are not looked up."),
+            ("--host example.com", "Invalid value 'example.com' for --host: expected an IPv4 or IPv6 address such as 127.0.0.1, 0.0.0.0 or ::1, or localhost; host names are not looked up."),
+            ("--host [::1]", "Invalid value '[::1]' for --host: expected an IPv4 or IPv6 address such as 127.0.0.1, 0.0.0.0 or ::1, or localhost; host names are not looked up."),
             ("--seed x", "Invalid value 'x' for --seed: expected a whole number from 0 to 18446744073709551615."),
             ("--speed -1", "Invalid value '-1' for --speed: expected simulated seconds per real second, a number from 0 to 1000000 (0 stops the clock), e.g. 60."),
             ("--speed nan", "Invalid value 'nan' for --speed: expected simulated seconds per real second, a number from 0 to 1000000 (0 stops the clock), e.g. 60."),

@@ -171,11 +171,14 @@ final class CitrusSimProcess {
         #expect(simulator.errorOutput == "citrus-sim: Unknown option '--prot'. Run 'citrus-sim --help' to see the options.\n")
     }
 
-    @Test func invalidHostExitsWith2() throws {
-        let simulator = try CitrusSimProcess(["--host", "not-an-address.invalid", "--port", "0"])
+    /// A host name is rejected before any DNS lookup, with the value and the accepted forms.
+    @Test(arguments: ["not-an-address.invalid", "0.0.0.0x"])
+    func invalidHostExitsWith2(host: String) throws {
+        let simulator = try CitrusSimProcess(["--host", host, "--port", "0"])
 
         #expect(simulator.waitForExit() == 2)
-        #expect(simulator.errorOutput.hasPrefix("citrus-sim: Invalid host 'not-an-address.invalid'"))
+        #expect(simulator.errorOutput.hasPrefix("citrus-sim: Invalid value '\(host)' for --host: expected an IPv4 or IPv6 address"))
+        #expect(!simulator.errorOutput.contains("not known"))
     }
 
     @Test func busyPortExitsWith1() throws {

@@ -49,12 +49,13 @@ enum POSIXSocket {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = socketStreamType
-        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
+        // Only numeric addresses (and localhost, from the hosts file): a bind never waits on DNS.
+        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV | (host.lowercased() == "localhost" ? 0 : AI_NUMERICHOST)
         var candidates: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &candidates)
         guard status == 0, let first = candidates else {
             let reason = String(cString: gai_strerror(status))
-            throw HTTPServerError(.invalidHost, "Invalid host '\(host)': \(reason). Use an IP address such as 127.0.0.1 or ::1.")
+            throw HTTPServerError(.invalidHost, "Invalid host '\(host)': \(reason). Use an IPv4 or IPv6 address such as 127.0.0.1 or ::1, or localhost.")
         }
         defer { freeaddrinfo(candidates) }
 

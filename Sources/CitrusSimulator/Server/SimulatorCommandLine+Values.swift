@@ -8,6 +8,17 @@ extension SimulatorCommandLine {
         SimulatorCommandLineError("Invalid value '\(value)' for \(flag): expected \(expected).")
     }
 
+    /// Accepts an IPv4 or IPv6 literal (checked with `inet_pton`), or `localhost` as
+    /// 127.0.0.1. Anything else is rejected here, so no value ever triggers a DNS lookup.
+    static func parseHost(_ value: String) throws(SimulatorCommandLineError) -> String {
+        if value.lowercased() == "localhost" { return "127.0.0.1" }
+        var address = in6_addr()
+        guard inet_pton(AF_INET, value, &address) == 1 || inet_pton(AF_INET6, value, &address) == 1 else {
+            throw invalid(value, flag: "--host", expected: "an IPv4 or IPv6 address such as 127.0.0.1, 0.0.0.0 or ::1, or localhost; host names are not looked up")
+        }
+        return value
+    }
+
     static func parseNumber<Number>(_ value: String, flag: String, expected: String, _ convert: (String) -> Number?) throws(SimulatorCommandLineError) -> Number {
         guard let number = convert(value) else {
             throw invalid(value, flag: flag, expected: expected)

@@ -21,8 +21,9 @@ public struct SimulatorCommandLine: Sendable {
 
         SERVER
           --port N                   TCP port to listen on; 0 picks a free port (default: 8080)
-          --host ADDR                IP address to bind (default: 127.0.0.1); an address other
-                                     than loopback lets other machines reach the simulator
+          --host ADDR                IPv4 or IPv6 address to bind, or localhost; names are not
+                                     looked up (default: 127.0.0.1). An address other than
+                                     loopback lets other machines reach the simulator
           --idle-timeout SECONDS     close a keep-alive connection idle this long (default: 30)
           --request-timeout SECONDS  drop a client that takes longer to send one request
                                      (default: 10)
@@ -156,10 +157,7 @@ public struct SimulatorCommandLine: Sendable {
             parsed.port = try parseNumber(value, flag: "--port", expected: "a whole number from 0 to 65535 (0 picks a free port)") { UInt16($0) }
         },
         "--host": { parsed, value throws(SimulatorCommandLineError) in
-            guard !value.isEmpty, !value.contains(where: \.isWhitespace) else {
-                throw invalid(value, flag: "--host", expected: "an IP address such as 127.0.0.1 or ::1")
-            }
-            parsed.host = value
+            parsed.host = try parseHost(value)
         },
         "--idle-timeout": { parsed, value throws(SimulatorCommandLineError) in
             parsed.server.idleTimeout = try parseSeconds(value, flag: "--idle-timeout")
