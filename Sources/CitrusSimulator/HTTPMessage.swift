@@ -5,8 +5,7 @@ public struct HTTPRequest: Sendable {
     /// Upper-case method, e.g. `GET`.
     public var method: String
     /// The path without the query, percent-decoded, e.g. `/api/v2/reseller/esim/list`.
-    /// For logs and messages only: an encoded slash (`%2F`) looks like a separator here.
-    /// Route on `pathSegments`.
+    /// An encoded slash stays `%2F` here. Route on `pathSegments`, not on this text.
     public var path: String
     /// The non-empty segments of the path, split on the raw `/` and then each percent-decoded
     /// (RFC 3986), so `%2F` stays data inside its segment: `/esim/1%2Ffund` is `["esim", "1/fund"]`.

@@ -64,6 +64,7 @@ private func rejection(_ text: String, limits: HTTPRequestLimits = HTTPRequestLi
         let request = try #require(singleRequest("POST /api/v2/reseller/esim/8944501798984000871%2Ffund//x%20y/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"))
 
         #expect(request.pathSegments == ["api", "v2", "reseller", "esim", "8944501798984000871/fund", "x y"])
+        #expect(request.path == "/api/v2/reseller/esim/8944501798984000871%2Ffund//x y/")
     }
 
     @Test func acceptsAbsoluteFormTarget() throws {

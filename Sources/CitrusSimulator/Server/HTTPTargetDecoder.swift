@@ -46,7 +46,8 @@ enum HTTPTargetDecoder {
         let originForm = try originForm(of: target)
         let questionMark = originForm.firstIndex(of: UInt8(ascii: "?"))
         let rawPath = originForm[originForm.startIndex..<(questionMark ?? originForm.endIndex)]
-        guard let path = percentDecoded(rawPath, plusIsSpace: false) else {
+        // The path keeps `%2F` encoded, so logs and messages do not show it as a separator.
+        guard let path = percentDecoded(rawPath, plusIsSpace: false, keepingEncodedSlash: true) else {
             throw .badRequest("The request path has an invalid percent-encoding or is not UTF-8.")
         }
         var segments: [String] = []
@@ -92,7 +93,7 @@ enum HTTPTargetDecoder {
         throw .badRequest("The request target must start with '/'.")
     }
 
-    private static func percentDecoded(_ bytes: ArraySlice<UInt8>, plusIsSpace: Bool) -> String? {
+    private static func percentDecoded(_ bytes: ArraySlice<UInt8>, plusIsSpace: Bool, keepingEncodedSlash: Bool = false) -> String? {
         var decoded: [UInt8] = []
         decoded.reserveCapacity(bytes.count)
         var index = bytes.startIndex
@@ -102,7 +103,12 @@ enum HTTPTargetDecoder {
                 guard index + 2 < bytes.endIndex,
                       let high = HTTPSyntax.hexValue(bytes[index + 1]),
                       let low = HTTPSyntax.hexValue(bytes[index + 2]) else { return nil }
-                decoded.append(high << 4 | low)
+                let value = high << 4 | low
+                if keepingEncodedSlash && value == UInt8(ascii: "/") {
+                    decoded.append(contentsOf: bytes[index...(index + 2)])
+                } else {
+                    decoded.append(value)
+                }
                 index += 3
             } else {
                 decoded.append(plusIsSpace && byte == UInt8(ascii: "+") ? space : byte)
