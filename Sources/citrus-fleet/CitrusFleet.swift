@@ -122,7 +122,7 @@ enum CitrusFleet {
         let app = DashboardApp(
             state: state, theme: theme, clock: connection.fleetClock,
             performer: FleetOperations(client: connection.client, refreshLoop: refreshLoop),
-            mailbox: mailbox, log: { log.info($0) })
+            detailSelector: refreshLoop, mailbox: mailbox, log: { log.info($0) })
         let status = app.run(on: terminal)
         log.info("citrus-fleet stopped with exit status \(status).")
 

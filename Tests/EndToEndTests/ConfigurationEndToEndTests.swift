@@ -28,7 +28,7 @@ struct ConfigurationEndToEndTests {
         let binary = try CitrusFleetBinary.path().path
 
         try tmux.run("'\(binary)'; echo EXIT=$?")
-        let lines = try tmux.waitFor("the exit status") { $0.contains { $0.hasPrefix("EXIT=") } }
+        let lines = try tmux.waitFor("the exit status") { $0.contains(where: DashboardDriver.isExitStatusLine) }
 
         #expect(lines.joined().contains("citrus-fleet: \(path):2: budget_per_minute = \"500\" is invalid. Use a whole number of requests per minute from 1 to 100 (Citrus allows 100 per key), such as budget_per_minute = 60."))
         #expect(lines.contains("EXIT=2"))

@@ -104,11 +104,18 @@ struct DashboardDriver {
         (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
     }
 
+    /// Whether `line` is the shell's `EXIT=N` output. The typed command line
+    /// itself contains `EXIT=$?`, which a narrow pane can wrap to the start
+    /// of a row, so only digits count.
+    static func isExitStatusLine(_ line: String) -> Bool {
+        line.range(of: #"^EXIT=[0-9]+$"#, options: .regularExpression) != nil
+    }
+
     /// Waits until the shell prints the dashboard's exit status, then checks
     /// that the shell and the terminal are back (see `expectShellRestored`).
     func expectShellBack(exitStatus: Int32) throws {
         let lines = try tmux.waitFor("the exit status", timeout: 15) { lines in
-            lines.contains { $0.hasPrefix("EXIT=") }
+            lines.contains(where: Self.isExitStatusLine)
         }
         guard lines.contains("EXIT=\(exitStatus)") else {
             throw E2EError("Expected EXIT=\(exitStatus). The screen showed:\n\(lines.joined(separator: "\n"))")

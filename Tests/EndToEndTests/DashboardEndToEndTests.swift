@@ -271,7 +271,7 @@ struct DashboardEndToEndTests {
         let binary = try CitrusFleetBinary.path().path
 
         try tmux.run("'\(binary)' --speed fast; echo EXIT=$?")
-        let lines = try tmux.waitFor("the exit status") { $0.contains { $0.hasPrefix("EXIT=") } }
+        let lines = try tmux.waitFor("the exit status") { $0.contains(where: DashboardDriver.isExitStatusLine) }
 
         // The 120-column pane wraps the message; joining its rows restores it.
         #expect(lines.joined().contains("citrus-fleet: Invalid value 'fast' for --speed: expected simulated seconds per real second, a number above 0 and at most 1000000, such as 60."))

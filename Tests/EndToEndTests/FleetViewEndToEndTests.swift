@@ -41,9 +41,12 @@ struct FleetViewEndToEndTests {
         defer { tmux.kill() }
         let dashboard = DashboardDriver(tmux: tmux)
 
-        // 600 simulated seconds per real second and a sweep per second give
-        // enough wallet history for burn rates within a few seconds.
-        try dashboard.launch("--seed 7 --speed 600 --interval 1")
+        // 200 simulated seconds per real second and a sweep per second give
+        // readings at least 200 simulated seconds apart: enough history for
+        // burn rates after a few sweeps, and still three readings within
+        // the estimator's one-hour window when a loaded machine slows sweeps.
+        try dashboard.launch("--seed 7 --speed 200 --interval 1")
+        try tmux.waitFor("the whole demo fleet") { $0.count > 2 && $0[2].hasPrefix(" Showing all 242 SIMs") }
         try tmux.press("G")
         let lines = try tmux.waitFor("a traveler burning at least $0.50 per hour", timeout: 30) { lines in
             DashboardDriver.rows(in: lines).contains { (Self.dollarsPerHour(ofBurn: $0.burn) ?? 0) >= 0.5 }
@@ -55,8 +58,8 @@ struct FleetViewEndToEndTests {
         let wallet = Double(try #require(draining.walletCents)) / 100
         let eta = try #require(Self.hours(ofETA: draining.eta), "ETA \(draining.eta)")
         // Per simulated hour, the ETA is about wallet ÷ burn less the
-        // 15-minute reporting lag. Per real hour, the rates would be 600
-        // times larger and the ETA 600 times shorter.
+        // 15-minute reporting lag. Per real hour, the rates would be 200
+        // times larger and the ETA 200 times shorter.
         #expect(eta > 0.6 * (wallet / burn - 0.25))
         #expect(eta < 1.2 * (wallet / burn))
         #expect(rows.allSatisfy { (Self.dollarsPerHour(ofBurn: $0.burn) ?? 0) < 20 })
@@ -196,6 +199,30 @@ struct FleetViewEndToEndTests {
 
         try tmux.press("v")
         try tmux.waitFor("the pane to close") { !$0.contains { $0.hasPrefix(" Events, newest first") } }
+        try tmux.press("q")
+        try dashboard.expectShellBack(exitStatus: 0)
+    }
+
+    @Test func detailReadsSIMThroughRefreshLoop() throws {
+        let tmux = try TmuxSession()
+        defer { tmux.kill() }
+        let dashboard = DashboardDriver(tmux: tmux)
+        let screen = try dashboard.launch()
+        let target = try dashboard.firstRow(in: screen) { $0.status == "active" && $0.walletCents != nil }
+
+        try dashboard.select(target)
+        try tmux.press("Enter")
+        // The LPA string and install link come only from GET /esim/{iccid}.
+        let detail = try tmux.waitFor("the detail read of \(target.iccid)") { lines in
+            lines.contains { $0.hasPrefix(" LPA string           LPA:1$") }
+        }
+        #expect(detail[3] == " SIM \(target.iccid)   Esc closes")
+        #expect(detail.contains { $0.hasPrefix(" Wallet               ≥ $") && $0.hasSuffix("(Citrus rounds wallets down to the cent)") })
+        #expect(detail.contains { $0.hasPrefix(" Install URL          https://") })
+        #expect(detail.contains { $0.hasPrefix(" Wallet readings") })
+
+        try tmux.press("Escape")
+        try tmux.waitFor("the table to come back") { DashboardDriver.rows(in: $0).count >= 5 }
         try tmux.press("q")
         try dashboard.expectShellBack(exitStatus: 0)
     }

@@ -18,10 +18,10 @@ final class LogCollector: CitrusLogSink, @unchecked Sendable {
     }
 }
 
-/// The refresh loop never cancels a request in flight: cancelling a
+/// The refresh loop never cancels a request in flight, because cancelling a
 /// URLSession task while its response completes can deadlock inside
-/// FoundationNetworking on Linux (swift-corelibs-foundation issue 5412).
-/// Each test holds every response in the simulator for `latency`, changes
+/// FoundationNetworking on Linux. Each test holds every response in the
+/// simulator for `latencyMilliseconds`, changes
 /// the selection or stops the loop while a request waits, and checks that
 /// the client saw no cancellation: a cancelled GET would be logged as a
 /// retry after a cancelled request.

@@ -158,7 +158,8 @@ import Testing
 
         #expect(effects == [.perform(.fund(iccid: Fixtures.traveler.iccid, amount: Money(cents: 1250), walletBefore: Fixtures.traveler.walletBalance))])
         #expect(state.mode == .browsing)
-        #expect(press([.enter], in: &state).isEmpty)
+        // Enter on the table now opens the detail; it never sends the fund again.
+        #expect(press([.enter], in: &state) == [.selectDetail(iccid: Fixtures.traveler.iccid)])
     }
 
     @Test func badAmountKeepsPromptWithTextAndError() {

@@ -26,17 +26,25 @@ public final class DashboardApp {
     private let theme: Theme
     private let clock: FleetClock
     private let performer: any OperationPerformer
+    private let detailSelector: (any DetailSelector)?
+    /// The last detail selection sent, so the next one waits for it and the
+    /// refresh loop sees them in order.
+    private var detailSelection: Task<Void, Never>?
     private let log: Log
 
-    /// - Parameter clock: the fleet clock, the same one the refresh loop stamps readings with.
+    /// - Parameters:
+    ///   - clock: the fleet clock, the same one the refresh loop stamps readings with.
+    ///   - detailSelector: reads the SIM of the open detail view; nil leaves
+    ///     the detail view with the fleet model's fields only.
     public init(
         state: AppState, theme: Theme, clock: FleetClock = .system, performer: any OperationPerformer,
-        mailbox: Mailbox, log: @escaping Log
+        detailSelector: (any DetailSelector)? = nil, mailbox: Mailbox, log: @escaping Log
     ) {
         self.state = state
         self.theme = theme
         self.clock = clock
         self.performer = performer
+        self.detailSelector = detailSelector
         self.mailbox = mailbox
         self.log = log
     }
@@ -141,6 +149,13 @@ public final class DashboardApp {
         switch effect {
         case .quit:
             break
+        case .selectDetail(let iccid):
+            guard let detailSelector else { return }
+            let previous = detailSelection
+            detailSelection = Task.detached {
+                await previous?.value
+                await detailSelector.select(iccid: iccid)
+            }
         case .perform(let request):
             log("Sending \(request).")
             let performer = performer

@@ -58,6 +58,9 @@ public enum OperationRequest: Hashable, Sendable {
 public enum Effect: Equatable, Sendable {
     /// Send the request; its report comes back as `.operationFinished`.
     case perform(OperationRequest)
+    /// Read this SIM's detail through the interactive lane while its detail
+    /// view is open, or stop reading it (nil).
+    case selectDetail(iccid: String?)
     /// Leave the UI loop and restore the terminal.
     case quit
 }

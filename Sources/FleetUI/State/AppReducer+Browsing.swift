@@ -5,6 +5,7 @@ import Foundation
 /// Keys on the fleet table, the actions they start, and the selection.
 extension AppState {
     mutating func handleBrowsingKey(_ key: Key) -> [Effect] {
+        if detailICCID != nil { return handleDetailKey(key) }
         switch key {
         case .character("q"), .character("Q"):
             return quit()
@@ -40,6 +41,48 @@ extension AppState {
             fleet.setSort(TableSort(fleet.sort.key, ascending: !fleet.sort.ascending))
         case .escape:
             clearFilter()
+        case .enter:
+            return openDetail()
+        default:
+            break
+        }
+        return []
+    }
+
+    // MARK: Detail
+
+    mutating func openDetail() -> [Effect] {
+        guard let sim = selectedSIM else {
+            status = StatusMessage("No SIM to show: the fleet is empty or still loading.", kind: .error)
+            return []
+        }
+        if detail?.iccid != sim.iccid { detail = nil }
+        detailICCID = sim.iccid
+        detailScroll = 0
+        return [.selectDetail(iccid: sim.iccid)]
+    }
+
+    /// Keys while the detail view is open: Esc or q closes it, the arrows
+    /// scroll it, and the action keys act on its SIM.
+    mutating func handleDetailKey(_ key: Key) -> [Effect] {
+        switch key {
+        case .escape, .character("q"), .character("Q"):
+            detailICCID = nil
+            return [.selectDetail(iccid: nil)]
+        case .down, .character("j"):
+            detailScroll = min(DetailView.maximumScroll(self), detailScroll + 1)
+        case .up, .character("k"):
+            detailScroll = max(0, detailScroll - 1)
+        case .home, .character("g"):
+            detailScroll = 0
+        case .character("e"):
+            return startAction("enable") { .enable(iccid: $0.iccid) }
+        case .character("d"):
+            return startAction("disable") { .disable(iccid: $0.iccid) }
+        case .character("f"):
+            openFundPrompt()
+        case .character("t"):
+            openThrottlePicker()
         default:
             break
         }
@@ -66,7 +109,7 @@ extension AppState {
                 kind: .error)
             return nil
         }
-        guard let esim = selectedSIM else {
+        guard let esim = actionTarget else {
             status = StatusMessage("No SIM to \(action): the fleet is empty or still loading.", kind: .error)
             return nil
         }

@@ -71,7 +71,10 @@ extension AppState {
 
     mutating func applyReport(_ report: OperationReport, for request: OperationRequest) {
         pendingICCIDs.remove(request.iccid)
-        if let esim = report.esim { fleet.record(esim, at: now) }
+        if let esim = report.esim {
+            fleet.record(esim, at: now)
+            if esim.iccid == detailICCID { detail = esim }
+        }
         if let balance = report.resellerBalance { resellerBalance = balance }
 
         let kind: StatusMessage.Kind
@@ -88,6 +91,7 @@ extension AppState {
     mutating func applyFleetChanges(_ batch: FleetChangeBatch) {
         fleet.apply(batch)
         recordEvents(batch.events)
+        if let esim = batch.detail, esim.iccid == detailICCID { detail = esim }
         if let balance = batch.resellerBalance { resellerBalance = balance.balance }
         if let completed = batch.sweepCompletedAt {
             lastSweepCompletedAt = completed

@@ -141,6 +141,13 @@ public struct AppState: Sendable {
     public let metrics: MetricsConfiguration
     /// The time zone of times of day on screen ("since 20:14:05").
     public var timeZone: TimeZone = .current
+    /// The SIM whose detail view is open, or nil when the table shows.
+    public var detailICCID: String?
+    /// The open SIM as last read through the interactive lane, with every
+    /// field (LPA string, install link, QR code), or nil before the first read.
+    public var detail: ESIM?
+    /// The first line of the detail view on screen.
+    public var detailScroll = 0
     /// The newest fleet events, newest last, for the events pane.
     public var events: [FleetEvent] = []
     /// ICCIDs with an action in flight, so a second action on the same SIM
@@ -165,5 +172,11 @@ public struct AppState: Sendable {
     /// The SIM under the selection, if any row is shown.
     public var selectedSIM: SIMRow? {
         fleet.row(at: selectedRow)
+    }
+
+    /// The SIM that action keys act on: the open detail's, else the selected one.
+    public var actionTarget: SIMRow? {
+        if let detailICCID { return fleet.row(iccid: detailICCID) }
+        return selectedSIM
     }
 }

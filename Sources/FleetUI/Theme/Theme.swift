@@ -29,6 +29,8 @@ public struct Theme: Equatable, Sendable {
     public var walletLow = CellStyle(foreground: .yellow, bold: true)
     /// A wallet at $0, which Citrus cuts off.
     public var walletDepleted = CellStyle(foreground: .red, bold: true)
+    /// The field names of the detail view.
+    public var detailLabel = CellStyle(bold: true)
     /// The title row of the events pane.
     public var eventsHeading = CellStyle(bold: true, reverse: true)
     /// The status line after an action that succeeded.
@@ -72,6 +74,7 @@ public struct Theme: Equatable, Sendable {
         ("esim.gone", \.esimGone),
         ("wallet.low", \.walletLow),
         ("wallet.depleted", \.walletDepleted),
+        ("detail.label", \.detailLabel),
         ("events.heading", \.eventsHeading),
         ("status.ok", \.statusOK),
         ("status.error", \.statusError),

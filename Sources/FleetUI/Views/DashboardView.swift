@@ -13,7 +13,11 @@ public enum DashboardView {
             return
         }
         HeaderView.draw(state, theme: theme, into: &buffer)
-        FleetTableView.draw(state, theme: theme, into: &buffer)
+        if state.detailICCID != nil {
+            DetailView.draw(state, theme: theme, into: &buffer)
+        } else {
+            FleetTableView.draw(state, theme: theme, into: &buffer)
+        }
         EventsPaneView.draw(state, theme: theme, into: &buffer)
         StatusLineView.draw(state, theme: theme, into: &buffer)
         KeyHintFooterView.draw(state, theme: theme, into: &buffer)

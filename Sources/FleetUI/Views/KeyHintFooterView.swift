@@ -11,6 +11,9 @@ public enum KeyHintFooterView {
             return [("↑↓ j/k", "choose"), ("Enter", "sort"), ("Esc", "cancel")]
         case .filterPrompt:
             return [("Enter", "apply"), ("Backspace", "delete"), ("Ctrl-U", "clear"), ("Esc", "cancel")]
+        case .browsing where state.detailICCID != nil:
+            if state.isReadOnly { return [("Esc q", "close"), ("↑↓ j/k", "scroll"), ("?", "help")] }
+            return [("Esc q", "close"), ("↑↓ j/k", "scroll"), ("e", "enable"), ("d", "disable"), ("f", "fund"), ("t", "throttle"), ("?", "help")]
         case .browsing where state.isReadOnly:
             return [("↑↓ j/k", "move"), ("PgUp/PgDn", "page"), ("q", "quit"), ("read-only", "e d f t are off")]
         case .browsing:
