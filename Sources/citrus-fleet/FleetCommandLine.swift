@@ -37,11 +37,15 @@ struct FleetCommandLine: Equatable {
         A terminal dashboard for a Citrus Mobile reseller fleet. Without an API key it
         starts a built-in simulator with a demo fleet (shown with a DEMO badge).
 
-        KEYS
+        KEYS (press ? in the dashboard for the full list)
           ↑ ↓ j k      move the selection      PgUp PgDn g G   page, first, last
+          Enter        the SIM's detail         Esc             close, cancel, clear the filter
+          /            filter (status:active wallet<5 eta<2h label:berlin low -stale …)
+          s            choose the sort column   S               reverse the sort
+          v            events pane              ?               help
           e            enable the SIM           d               disable (suspend) the SIM
           f            fund the wallet          t               set the throttle speed
-          q            quit                     Esc             cancel a prompt
+          q            quit
 
         OPTIONS
           --speed N            simulated seconds per real second of the built-in simulator

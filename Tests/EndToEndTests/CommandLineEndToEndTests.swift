@@ -27,6 +27,9 @@ import Testing
         #expect(result.output.hasPrefix("USAGE: citrus-fleet [options]"))
         #expect(result.output.contains("--speed N"))
         #expect(result.output.contains("CITRUS_API_KEY"))
+        #expect(result.output.contains("/            filter (status:active wallet<5 eta<2h label:berlin low -stale …)"))
+        #expect(result.output.contains("--budget N"))
+        #expect(result.output.contains("$XDG_CONFIG_HOME/citrus-fleet/config"))
     }
 
     @Test func apiKeyFlagIsRejectedWithoutEchoingIt() throws {

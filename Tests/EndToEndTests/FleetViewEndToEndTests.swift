@@ -226,4 +226,24 @@ struct FleetViewEndToEndTests {
         try tmux.press("q")
         try dashboard.expectShellBack(exitStatus: 0)
     }
+
+    @Test func helpOverlayListsKeys() throws {
+        let tmux = try TmuxSession()
+        defer { tmux.kill() }
+        let dashboard = DashboardDriver(tmux: tmux)
+        let screen = try dashboard.launch()
+        #expect(screen.last?.contains("? help") == true)
+
+        try tmux.press("?")
+        let help = try tmux.waitFor("the help overlay") { $0.contains { $0.contains("┌─ Keys ─") } }
+        for key in ["Enter             open the selected SIM's detail", "s                 choose the sort column",
+                    "v                 show or hide the events pane", "f                 fund the wallet"] {
+            #expect(help.contains { $0.contains(key) }, "\(key)")
+        }
+
+        try tmux.press("Escape")
+        try tmux.waitFor("the help to close") { !$0.contains { $0.contains("┌─ Keys ─") } }
+        try tmux.press("q")
+        try dashboard.expectShellBack(exitStatus: 0)
+    }
 }

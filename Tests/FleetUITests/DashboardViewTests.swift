@@ -152,13 +152,20 @@ import Testing
     }
 
     @Test func footerListsKeys() {
-        #expect(render(Fixtures.state(width: 100, height: 12))[11]
-            == " ↑↓ j/k move   e enable   d disable   f fund   t throttle   q quit")
+        #expect(render(Fixtures.state(width: 140, height: 12))[11]
+            == " ↑↓ j/k move   Enter detail   / filter   s sort   f fund   e enable   d disable   t throttle   v events   ? help   q quit")
+    }
+
+    @Test func narrowFooterKeepsHelpAndQuit() {
+        #expect(render(Fixtures.state(width: 80, height: 12))[11]
+            == " ↑↓ j/k move   Enter detail   / filter   s sort   f fund   ? help   q quit")
+        #expect(render(Fixtures.state(width: 60, height: 12))[11]
+            == " ↑↓ j/k move   Enter detail   / filter   ? help   q quit")
     }
 
     @Test func readOnlyFooterSaysActionsAreOff() {
         #expect(render(Fixtures.state(width: 100, height: 12, readOnly: true))[11]
-            == " ↑↓ j/k move   PgUp/PgDn page   q quit   read-only e d f t are off")
+            == " ↑↓ j/k move   Enter detail   / filter   s sort   read-only e d f t are off   ? help   q quit")
     }
 
     @Test func fundPromptShowsErrorAndKeepsText() {

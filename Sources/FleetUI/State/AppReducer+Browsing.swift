@@ -5,6 +5,10 @@ import Foundation
 /// Keys on the fleet table, the actions they start, and the selection.
 extension AppState {
     mutating func handleBrowsingKey(_ key: Key) -> [Effect] {
+        if key == .character("?") {
+            mode = .help(scroll: 0)
+            return []
+        }
         if detailICCID != nil { return handleDetailKey(key) }
         switch key {
         case .character("q"), .character("Q"):

@@ -114,6 +114,26 @@ extension AppState {
     }
 }
 
+extension AppState {
+    /// Esc, ? or q closes the help; the arrows scroll it.
+    mutating func handleHelpKey(_ key: Key, scroll: Int) {
+        switch key {
+        case .escape, .character("?"), .character("q"), .character("Q"), .enter:
+            mode = .browsing
+        case .down, .character("j"):
+            mode = .help(scroll: min(HelpView.maximumScroll(self), scroll + 1))
+        case .pageDown, .character(" "):
+            mode = .help(scroll: min(HelpView.maximumScroll(self), scroll + 5))
+        case .up, .character("k"):
+            mode = .help(scroll: max(0, scroll - 1))
+        case .pageUp:
+            mode = .help(scroll: max(0, scroll - 5))
+        default:
+            break
+        }
+    }
+}
+
 /// The keys that edit a one-line text field.
 enum TextEditing {
     /// Applies `key` to `text`: a printable character is appended while the

@@ -64,6 +64,9 @@ extension AppState {
             return handleFilterPromptKey(key, prompt: prompt)
         case .sortPicker(let picker):
             return handleSortPickerKey(key, picker: picker)
+        case .help(let scroll):
+            handleHelpKey(key, scroll: scroll)
+            return []
         }
     }
 

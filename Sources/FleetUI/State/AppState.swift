@@ -102,6 +102,8 @@ public enum InputMode: Equatable, Sendable {
     case throttlePicker(ThrottlePicker)
     case filterPrompt(FilterPrompt)
     case sortPicker(SortPicker)
+    /// The help overlay, scrolled down by this many lines.
+    case help(scroll: Int)
 }
 
 /// Everything the views draw. It changes only through `reduce(_:)`.

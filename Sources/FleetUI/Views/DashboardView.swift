@@ -33,6 +33,8 @@ public enum DashboardView {
             FilterPromptView.draw(prompt, theme: theme, into: &buffer)
         case .sortPicker(let picker):
             SortPickerView.draw(picker, sort: state.fleet.sort, theme: theme, into: &buffer)
+        case .help(let scroll):
+            HelpView.draw(scroll: scroll, state: state, theme: theme, into: &buffer)
         }
     }
 }

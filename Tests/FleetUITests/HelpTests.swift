@@ -1,0 +1,79 @@
+import CitrusAPI
+import FleetCore
+import Foundation
+import Testing
+@testable import FleetUI
+
+@Suite struct HelpTests {
+    private func press(_ keys: [Key], in state: inout AppState) -> [Effect] {
+        keys.flatMap { state.reduce(.key($0)) }
+    }
+
+    @Test func questionMarkOpensAndClosesHelp() {
+        var state = Fixtures.state()
+        _ = press([.character("?")], in: &state)
+        #expect(state.mode == .help(scroll: 0))
+
+        for key: Key in [.escape, .character("?"), .character("q")] {
+            _ = press([.character("?"), key], in: &state)
+            #expect(state.mode == .browsing)
+            #expect(!state.hasQuit)
+        }
+    }
+
+    @Test func helpListsEveryKey() {
+        var state = Fixtures.state(width: 100, height: 40)
+        _ = press([.character("?")], in: &state)
+        let lines = DashboardView.render(state, theme: .builtIn).lines()
+        let text = lines.joined(separator: "\n")
+
+        #expect(lines[4].contains("┌─ Keys ───────────────────────────────────────────────────────────────────┐"))
+        #expect(lines[5].contains("│ The fleet table                                                          │"))
+        #expect(lines[6].contains("│ ↑ ↓  j k          move the selection                                     │"))
+        for key in ["Enter             open the selected SIM's detail", "/                 filter with a query",
+                    "Esc               clear the filter", "s                 choose the sort column",
+                    "S                 reverse the sort", "v                 show or hide the events pane",
+                    "e                 enable the SIM", "d                 disable (suspend) the SIM",
+                    "f                 fund the wallet", "t                 set the throttle speed",
+                    "?                 show this help", "q                 quit", "Esc q             close the detail"] {
+            #expect(text.contains(key), "\(key)")
+        }
+        #expect(lines[39] == " ↑↓ j/k scroll   Esc ? q close")
+    }
+
+    @Test func helpScrollsOnShortScreen() {
+        var state = Fixtures.state(width: 80, height: 12)
+        _ = press([.character("?")], in: &state)
+        var lines = DashboardView.render(state, theme: .builtIn).lines()
+        #expect(lines.contains { $0.contains("↑↓ scroll, lines 1–9 of 29. Esc closes.") })
+
+        _ = press(Array(repeating: .down, count: 40), in: &state)
+        #expect(state.mode == .help(scroll: HelpView.maximumScroll(state)))
+        lines = DashboardView.render(state, theme: .builtIn).lines()
+        #expect(lines.contains { $0.contains("Backspace Ctrl-U  delete a character, clear the field") })
+        #expect(lines.contains { $0.contains("lines 21–29 of 29") })
+    }
+
+    @Test func readOnlyHelpSaysActionsAreOff() {
+        var state = Fixtures.state(width: 100, height: 40, readOnly: true)
+        _ = press([.character("?")], in: &state)
+        let lines = DashboardView.render(state, theme: .builtIn).lines()
+
+        #expect(lines[4].contains("│ Read-only mode: e, d, f and t are off."))
+    }
+
+    @Test func helpOpensFromDetailAndReturnsToIt() {
+        var state = Fixtures.state()
+        _ = press([.enter, .character("?"), .escape], in: &state)
+
+        #expect(state.mode == .browsing)
+        #expect(state.detailICCID == Fixtures.traveler.iccid)
+    }
+
+    @Test func questionMarkInFilterPromptIsText() {
+        var state = Fixtures.state()
+        _ = press([.character("/"), .character("?")], in: &state)
+
+        #expect(state.mode == .filterPrompt(FilterPrompt(text: "?")))
+    }
+}
