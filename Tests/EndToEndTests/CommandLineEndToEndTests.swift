@@ -7,11 +7,19 @@ import Testing
 @Suite struct CommandLineEndToEndTests {
     /// Runs citrus-fleet with `arguments` and `environment` added to a clean
     /// environment whose XDG directories point at a new temporary directory.
-    private func runFleet(_ arguments: [String], environment: [String] = []) throws -> ProcessResult {
+    /// `configuration` becomes the configuration file; `$DIR` in it stands
+    /// for that directory.
+    private func runFleet(_ arguments: [String], environment: [String] = [], configuration: String? = nil) throws -> ProcessResult {
         let binary = try CitrusFleetBinary.path().path
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("citrus-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
+        if let configuration {
+            let configDirectory = directory.appendingPathComponent("config/citrus-fleet")
+            try FileManager.default.createDirectory(at: configDirectory, withIntermediateDirectories: true)
+            try configuration.replacingOccurrences(of: "$DIR", with: directory.path)
+                .write(to: configDirectory.appendingPathComponent("config"), atomically: true, encoding: .utf8)
+        }
 
         let base = [
             "-i", "PATH=/usr/bin:/bin", "HOME=\(directory.path)", "XDG_STATE_HOME=\(directory.path)/state",
@@ -89,6 +97,28 @@ import Testing
         #expect(result.status == 2)
         #expect(result.output.hasPrefix("citrus-fleet: The theme \"ocean\" (set by CITRUS_FLEET_THEME) was not found: there is no file "))
         #expect(result.output.contains("/config/citrus-fleet/themes/ocean.theme or "))
+    }
+
+    @Test func configuredKeyFileIsRead() throws {
+        let result = try runFleet([], configuration: "api_key_file = $DIR/missing-key\n")
+
+        #expect(result.status == 2)
+        #expect(result.output.contains("/missing-key"))
+    }
+
+    @Test func environmentKeyBeatsConfiguredKeyFile() throws {
+        let result = try runFleet([], environment: ["CITRUS_API_KEY=rsk_test_environment"], configuration: "api_key_file = $DIR/missing-key\n")
+
+        // The file is not read, so startup goes on to the terminal check.
+        #expect(result.status == 1)
+        #expect(result.output.contains("The dashboard needs a terminal"))
+    }
+
+    @Test func configuredBaseURLNeedsKey() throws {
+        let result = try runFleet([], configuration: "base_url = http://127.0.0.1:9/api/v2/reseller\n")
+
+        #expect(result.status == 2)
+        #expect(result.output.contains("sets the base URL http://127.0.0.1:9/api/v2/reseller, which needs an API key"))
     }
 
     @Test func withoutTerminalExitsOne() throws {

@@ -106,6 +106,22 @@ private struct SlowPerformer: OperationPerformer {
     }
 }
 
+/// Records every detail selection, in the order they arrive.
+private final class RecordingSelector: DetailSelector, @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String?] = []
+
+    func select(iccid: String?) async {
+        // A slow first call would let a later one overtake it if the app did not keep them in order.
+        if lock.withLock({ stored.isEmpty }) { try? await Task.sleep(for: .milliseconds(100)) }
+        lock.withLock { stored.append(iccid) }
+    }
+
+    var selections: [String?] {
+        lock.withLock { stored }
+    }
+}
+
 /// The exit status of a UI loop running on its own thread.
 private final class LoopResult: @unchecked Sendable {
     private let lock = NSLock()
@@ -130,10 +146,12 @@ private final class LoopResult: @unchecked Sendable {
 
 @Suite(.serialized) struct DashboardAppTests {
     private func startLoop(
-        _ terminal: FakeTerminal, mailbox: Mailbox, performer: any OperationPerformer = SuspendingPerformer()
+        _ terminal: FakeTerminal, mailbox: Mailbox, performer: any OperationPerformer = SuspendingPerformer(),
+        detailSelector: (any DetailSelector)? = nil
     ) -> LoopResult {
         let state = AppState(isDemo: true, isReadOnly: false, width: 100, height: 12, now: Fixtures.now)
-        let app = DashboardApp(state: state, theme: .builtIn, performer: performer, mailbox: mailbox, log: { _ in })
+        let app = DashboardApp(
+            state: state, theme: .builtIn, performer: performer, detailSelector: detailSelector, mailbox: mailbox, log: { _ in })
         let result = LoopResult()
         // The loop owns the app from here on; the test only reads the terminal.
         nonisolated(unsafe) let unsafeApp = app
@@ -187,6 +205,25 @@ private final class LoopResult: @unchecked Sendable {
         #expect(await result.finished())
         #expect(result.value == 128 + SIGTERM)
         #expect(terminal.stopCount == 1)
+    }
+
+    @Test func detailSelectionsReachSelectorInOrder() async throws {
+        let terminal = FakeTerminal()
+        let mailbox = try Mailbox()
+        let selector = RecordingSelector()
+        let result = startLoop(terminal, mailbox: mailbox, detailSelector: selector)
+        mailbox.post(.fleetChanged(FleetChangeBatch(added: Fixtures.threeSIMs, sweepCompletedAt: Date())))
+        #expect(await terminal.waitForFrame { $0.line(4).contains(Fixtures.traveler.iccid) })
+
+        for key: Key in [.enter, .escape, .down, .enter, .escape] { terminal.press(key) }
+        let deadline = Date().addingTimeInterval(10)
+        while selector.selections.count < 4, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+
+        #expect(selector.selections == [Fixtures.traveler.iccid, nil, Fixtures.tracker.iccid, nil])
+        terminal.press(.character("q"))
+        #expect(await result.finished())
     }
 
     @Test func mailboxDrainsInPostOrder() async throws {

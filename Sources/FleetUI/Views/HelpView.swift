@@ -56,7 +56,7 @@ public enum HelpView {
         return rows
     }
 
-    /// Returns the rows of the box that show help lines; the last inner row holds the scroll hint.
+    /// Returns the rows of the box that show help lines; the last inner row contains the scroll hint.
     static func visibleRows(contentCount: Int, screenHeight: Int) -> Int {
         let innerHeight = min(contentCount + 1 + 2, screenHeight) - 2
         return max(1, innerHeight - 1)
