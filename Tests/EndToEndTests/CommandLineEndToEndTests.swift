@@ -28,103 +28,129 @@ import Testing
         return try ProcessRunner.run(["env"] + base + environment + [binary] + arguments, timeout: 30)
     }
 
-    @Test func helpListsKeysAndExitsZero() throws {
-        let result = try runFleet(["--help"])
+    @Test func helpListsKeysAndExitsZero() async throws {
+        try await offCooperativePool {
+            let result = try runFleet(["--help"])
 
-        #expect(result.status == 0)
-        #expect(result.output.hasPrefix("USAGE: citrus-fleet [options]"))
-        #expect(result.output.contains("--speed N"))
-        #expect(result.output.contains("CITRUS_API_KEY"))
-        #expect(result.output.contains("/            filter (status:active wallet<5 eta<2h label:berlin low -stale …)"))
-        #expect(result.output.contains("--budget N"))
-        #expect(result.output.contains("$XDG_CONFIG_HOME/citrus-fleet/config"))
+            #expect(result.status == 0)
+            #expect(result.output.hasPrefix("USAGE: citrus-fleet [options]"))
+            #expect(result.output.contains("--speed N"))
+            #expect(result.output.contains("CITRUS_API_KEY"))
+            #expect(result.output.contains("/            filter (status:active wallet<5 eta<2h label:berlin low -stale …)"))
+            #expect(result.output.contains("--budget N"))
+            #expect(result.output.contains("$XDG_CONFIG_HOME/citrus-fleet/config"))
+        }
     }
 
-    @Test func apiKeyFlagIsRejectedWithoutEchoingIt() throws {
-        let result = try runFleet(["--api-key", "rsk_secret_value"])
+    @Test func apiKeyFlagIsRejectedWithoutEchoingIt() async throws {
+        try await offCooperativePool {
+            let result = try runFleet(["--api-key", "rsk_secret_value"])
 
-        #expect(result.status == 2)
-        #expect(result.output.contains("The API key is not accepted on the command line"))
-        #expect(!result.output.contains("rsk_secret_value"))
+            #expect(result.status == 2)
+            #expect(result.output.contains("The API key is not accepted on the command line"))
+            #expect(!result.output.contains("rsk_secret_value"))
+        }
     }
 
-    @Test func unknownFlagNamesItself() throws {
-        let result = try runFleet(["--sped", "60"])
+    @Test func unknownFlagNamesItself() async throws {
+        try await offCooperativePool {
+            let result = try runFleet(["--sped", "60"])
 
-        #expect(result.status == 2)
-        #expect(result.output == "citrus-fleet: Unknown option '--sped'. Run 'citrus-fleet --help' to see the options.\n")
+            #expect(result.status == 2)
+            #expect(result.output == "citrus-fleet: Unknown option '--sped'. Run 'citrus-fleet --help' to see the options.\n")
+        }
     }
 
-    @Test func baseURLWithoutKeyIsRejected() throws {
-        let result = try runFleet(["--base-url", "https://example.invalid/api"])
+    @Test func baseURLWithoutKeyIsRejected() async throws {
+        try await offCooperativePool {
+            let result = try runFleet(["--base-url", "https://example.invalid/api"])
 
-        #expect(result.status == 2)
-        #expect(result.output.contains("--base-url https://example.invalid/api needs an API key"))
+            #expect(result.status == 2)
+            #expect(result.output.contains("--base-url https://example.invalid/api needs an API key"))
+        }
     }
 
-    @Test func simulatorFlagsWithKeyAreRejected() throws {
-        let result = try runFleet(["--speed", "10"], environment: ["CITRUS_API_KEY=rsk_test"])
+    @Test func simulatorFlagsWithKeyAreRejected() async throws {
+        try await offCooperativePool {
+            let result = try runFleet(["--speed", "10"], environment: ["CITRUS_API_KEY=rsk_test"])
 
-        #expect(result.status == 2)
-        #expect(result.output.contains("--speed and --seed set the built-in simulator"))
+            #expect(result.status == 2)
+            #expect(result.output.contains("--speed and --seed set the built-in simulator"))
+        }
     }
 
-    @Test func plainHTTPToRemoteHostIsRejected() throws {
-        let result = try runFleet([], environment: ["CITRUS_API_KEY=rsk_test", "CITRUS_BASE_URL=http://203.0.113.5/api/v2/reseller"])
+    @Test func plainHTTPToRemoteHostIsRejected() async throws {
+        try await offCooperativePool {
+            let result = try runFleet([], environment: ["CITRUS_API_KEY=rsk_test", "CITRUS_BASE_URL=http://203.0.113.5/api/v2/reseller"])
 
-        #expect(result.status == 2)
-        #expect(result.output.contains("uses plain http:// to 203.0.113.5"))
-        #expect(!result.output.contains("rsk_test"))
+            #expect(result.status == 2)
+            #expect(result.output.contains("uses plain http:// to 203.0.113.5"))
+            #expect(!result.output.contains("rsk_test"))
+        }
     }
 
-    @Test func intervalOutOfRangeIsRejected() throws {
-        let result = try runFleet(["--interval", "0"])
+    @Test func intervalOutOfRangeIsRejected() async throws {
+        try await offCooperativePool {
+            let result = try runFleet(["--interval", "0"])
 
-        #expect(result.status == 2)
-        #expect(result.output.contains("Invalid value '0' for --interval"))
+            #expect(result.status == 2)
+            #expect(result.output.contains("Invalid value '0' for --interval"))
+        }
     }
 
-    @Test func budgetAboveCitrusLimitIsRejected() throws {
-        let result = try runFleet(["--budget", "101"])
+    @Test func budgetAboveCitrusLimitIsRejected() async throws {
+        try await offCooperativePool {
+            let result = try runFleet(["--budget", "101"])
 
-        #expect(result.status == 2)
-        #expect(result.output == "citrus-fleet: Invalid value '101' for --budget: expected requests per minute, a whole number from 1 to 100 (Citrus allows 100 per key), such as 60.\n")
+            #expect(result.status == 2)
+            #expect(result.output == "citrus-fleet: Invalid value '101' for --budget: expected requests per minute, a whole number from 1 to 100 (Citrus allows 100 per key), such as 60.\n")
+        }
     }
 
-    @Test func unknownThemeNameIsRejected() throws {
-        let result = try runFleet([], environment: ["CITRUS_FLEET_THEME=ocean"])
+    @Test func unknownThemeNameIsRejected() async throws {
+        try await offCooperativePool {
+            let result = try runFleet([], environment: ["CITRUS_FLEET_THEME=ocean"])
 
-        #expect(result.status == 2)
-        #expect(result.output.hasPrefix("citrus-fleet: The theme \"ocean\" (set by CITRUS_FLEET_THEME) was not found: there is no file "))
-        #expect(result.output.contains("/config/citrus-fleet/themes/ocean.theme or "))
+            #expect(result.status == 2)
+            #expect(result.output.hasPrefix("citrus-fleet: The theme \"ocean\" (set by CITRUS_FLEET_THEME) was not found: there is no file "))
+            #expect(result.output.contains("/config/citrus-fleet/themes/ocean.theme or "))
+        }
     }
 
-    @Test func configuredKeyFileIsRead() throws {
-        let result = try runFleet([], configuration: "api_key_file = $DIR/missing-key\n")
+    @Test func configuredKeyFileIsRead() async throws {
+        try await offCooperativePool {
+            let result = try runFleet([], configuration: "api_key_file = $DIR/missing-key\n")
 
-        #expect(result.status == 2)
-        #expect(result.output.contains("/missing-key"))
+            #expect(result.status == 2)
+            #expect(result.output.contains("/missing-key"))
+        }
     }
 
-    @Test func environmentKeyBeatsConfiguredKeyFile() throws {
-        let result = try runFleet([], environment: ["CITRUS_API_KEY=rsk_test_environment"], configuration: "api_key_file = $DIR/missing-key\n")
+    @Test func environmentKeyBeatsConfiguredKeyFile() async throws {
+        try await offCooperativePool {
+            let result = try runFleet([], environment: ["CITRUS_API_KEY=rsk_test_environment"], configuration: "api_key_file = $DIR/missing-key\n")
 
-        // The file is not read, so startup goes on to the terminal check.
-        #expect(result.status == 1)
-        #expect(result.output.contains("The dashboard needs a terminal"))
+            // The file is not read, so startup goes on to the terminal check.
+            #expect(result.status == 1)
+            #expect(result.output.contains("The dashboard needs a terminal"))
+        }
     }
 
-    @Test func configuredBaseURLNeedsKey() throws {
-        let result = try runFleet([], configuration: "base_url = http://127.0.0.1:9/api/v2/reseller\n")
+    @Test func configuredBaseURLNeedsKey() async throws {
+        try await offCooperativePool {
+            let result = try runFleet([], configuration: "base_url = http://127.0.0.1:9/api/v2/reseller\n")
 
-        #expect(result.status == 2)
-        #expect(result.output.contains("sets the base URL http://127.0.0.1:9/api/v2/reseller, which needs an API key"))
+            #expect(result.status == 2)
+            #expect(result.output.contains("sets the base URL http://127.0.0.1:9/api/v2/reseller, which needs an API key"))
+        }
     }
 
-    @Test func withoutTerminalExitsOne() throws {
-        let result = try runFleet(["--seed", "7"])
+    @Test func withoutTerminalExitsOne() async throws {
+        try await offCooperativePool {
+            let result = try runFleet(["--seed", "7"])
 
-        #expect(result.status == 1)
-        #expect(result.output.contains("The dashboard needs a terminal"))
+            #expect(result.status == 1)
+            #expect(result.output.contains("The dashboard needs a terminal"))
+        }
     }
 }

@@ -20,47 +20,51 @@ struct ConfigurationEndToEndTests {
         return file.path
     }
 
-    @Test func invalidValueExitsTwoWithFileLineAndFix() throws {
-        let tmux = try TmuxSession()
-        defer { tmux.kill() }
-        let dashboard = DashboardDriver(tmux: tmux)
-        let path = try writeConfiguration("# settings\nbudget_per_minute = 500\n", in: tmux)
-        let binary = try CitrusFleetBinary.path().path
+    @Test func invalidValueExitsTwoWithFileLineAndFix() async throws {
+        try await offCooperativePool {
+            let tmux = try TmuxSession()
+            defer { tmux.kill() }
+            let dashboard = DashboardDriver(tmux: tmux)
+            let path = try writeConfiguration("# settings\nbudget_per_minute = 500\n", in: tmux)
+            let binary = try CitrusFleetBinary.path().path
 
-        try tmux.run("'\(binary)'; echo EXIT=$?")
-        let lines = try tmux.waitFor("the exit status") { $0.contains(where: DashboardDriver.isExitStatusLine) }
+            try tmux.run("'\(binary)'; echo EXIT=$?")
+            let lines = try tmux.waitFor("the exit status") { $0.contains(where: DashboardDriver.isExitStatusLine) }
 
-        #expect(lines.joined().contains("citrus-fleet: \(path):2: budget_per_minute = \"500\" is invalid. Use a whole number of requests per minute from 1 to 100 (Citrus allows 100 per key), such as budget_per_minute = 60."))
-        #expect(lines.contains("EXIT=2"))
-        try dashboard.expectShellRestored()
+            #expect(lines.joined().contains("citrus-fleet: \(path):2: budget_per_minute = \"500\" is invalid. Use a whole number of requests per minute from 1 to 100 (Citrus allows 100 per key), such as budget_per_minute = 60."))
+            #expect(lines.contains("EXIT=2"))
+            try dashboard.expectShellRestored()
+        }
     }
 
-    @Test func flagBeatsEnvironmentBeatsFile() throws {
-        let tmux = try TmuxSession()
-        defer { tmux.kill() }
-        let dashboard = DashboardDriver(tmux: tmux)
-        let eventsFile = tmux.directory.appendingPathComponent("events.jsonl").path
-        try writeConfiguration("""
-            budget_per_minute = 30
-            refresh_interval_seconds = 20
-            low_wallet_threshold_usd = 8
-            events_file = \(eventsFile)
+    @Test func flagBeatsEnvironmentBeatsFile() async throws {
+        try await offCooperativePool {
+            let tmux = try TmuxSession()
+            defer { tmux.kill() }
+            let dashboard = DashboardDriver(tmux: tmux)
+            let eventsFile = tmux.directory.appendingPathComponent("events.jsonl").path
+            try writeConfiguration("""
+                budget_per_minute = 30
+                refresh_interval_seconds = 20
+                low_wallet_threshold_usd = 8
+                events_file = \(eventsFile)
 
-            """, in: tmux)
+                """, in: tmux)
 
-        try dashboard.launch("--seed 7 --interval 3", environment: "CITRUS_FLEET_BUDGET=40 CITRUS_FLEET_REFRESH_INTERVAL=30")
-        try tmux.waitFor("the refresh loop's first log line") { _ in
-            dashboard.logText.contains("Refresh loop started")
+            try dashboard.launch("--seed 7 --interval 3", environment: "CITRUS_FLEET_BUDGET=40 CITRUS_FLEET_REFRESH_INTERVAL=30")
+            try tmux.waitFor("the refresh loop's first log line") { _ in
+                dashboard.logText.contains("Refresh loop started")
+            }
+
+            let text = dashboard.logText
+            #expect(text.contains("Settings: budget 40 requests/minute, refresh interval 3 s, low wallet $8.00,"))
+            #expect(text.contains("events \(eventsFile)"))
+            let loopLine = text.split(separator: "\n").first { $0.contains("Refresh loop started") } ?? ""
+            #expect(loopLine.hasSuffix("budget 40 requests/minute"))
+            #expect(FileManager.default.fileExists(atPath: eventsFile))
+
+            try tmux.press("q")
+            try dashboard.expectShellBack(exitStatus: 0)
         }
-
-        let text = dashboard.logText
-        #expect(text.contains("Settings: budget 40 requests/minute, refresh interval 3 s, low wallet $8.00,"))
-        #expect(text.contains("events \(eventsFile)"))
-        let loopLine = text.split(separator: "\n").first { $0.contains("Refresh loop started") } ?? ""
-        #expect(loopLine.hasSuffix("budget 40 requests/minute"))
-        #expect(FileManager.default.fileExists(atPath: eventsFile))
-
-        try tmux.press("q")
-        try dashboard.expectShellBack(exitStatus: 0)
     }
 }

@@ -15,148 +15,160 @@ import Glibc
     .enabled(if: ProcessRunner.isInstalled("tmux"), "tmux is not installed, so the end-to-end tests are skipped. Install it with: apt-get install tmux")
 )
 struct DashboardEndToEndTests {
-    @Test func disableShowsSuspendedThenQuitRestoresShell() throws {
-        let tmux = try TmuxSession()
-        defer { tmux.kill() }
-        let dashboard = DashboardDriver(tmux: tmux)
+    @Test func disableShowsSuspendedThenQuitRestoresShell() async throws {
+        try await offCooperativePool {
+            let tmux = try TmuxSession()
+            defer { tmux.kill() }
+            let dashboard = DashboardDriver(tmux: tmux)
 
-        let screen = try dashboard.launch()
-        let target = try dashboard.firstRow(in: screen) { $0.status == "active" }
-        try dashboard.select(target)
-        try tmux.press("d")
+            let screen = try dashboard.launch()
+            let target = try dashboard.firstRow(in: screen) { $0.status == "active" }
+            try dashboard.select(target)
+            try tmux.press("d")
 
-        // The row can change before the status line, because the refresh loop
-        // publishes the returned SIM too; the test waits for both.
-        try tmux.waitFor("\(target.iccid) to show suspended, with the result in the status line") { lines in
-            DashboardDriver.row(target.iccid, in: lines)?.status == "suspended"
-                && DashboardDriver.statusLine(in: lines).contains("Disable succeeded for \(target.iccid)")
+            // The row can change before the status line, because the refresh loop
+            // publishes the returned SIM too; the test waits for both.
+            try tmux.waitFor("\(target.iccid) to show suspended, with the result in the status line") { lines in
+                DashboardDriver.row(target.iccid, in: lines)?.status == "suspended"
+                    && DashboardDriver.statusLine(in: lines).contains("Disable succeeded for \(target.iccid)")
+            }
+
+            try tmux.press("q")
+            try dashboard.expectShellBack(exitStatus: 0)
         }
-
-        try tmux.press("q")
-        try dashboard.expectShellBack(exitStatus: 0)
     }
 
-    @Test func enableResumesSuspendedSIM() throws {
-        let tmux = try TmuxSession()
-        defer { tmux.kill() }
-        let dashboard = DashboardDriver(tmux: tmux)
+    @Test func enableResumesSuspendedSIM() async throws {
+        try await offCooperativePool {
+            let tmux = try TmuxSession()
+            defer { tmux.kill() }
+            let dashboard = DashboardDriver(tmux: tmux)
 
-        let screen = try dashboard.launch()
-        let target = try dashboard.firstRow(in: screen) { $0.status == "active" }
-        try dashboard.select(target)
-        try tmux.press("d")
-        try tmux.waitFor("\(target.iccid) to show suspended") { lines in
-            DashboardDriver.row(target.iccid, in: lines)?.status == "suspended"
+            let screen = try dashboard.launch()
+            let target = try dashboard.firstRow(in: screen) { $0.status == "active" }
+            try dashboard.select(target)
+            try tmux.press("d")
+            try tmux.waitFor("\(target.iccid) to show suspended") { lines in
+                DashboardDriver.row(target.iccid, in: lines)?.status == "suspended"
+            }
+
+            try tmux.press("e")
+            try tmux.waitFor("\(target.iccid) to show active again, with the result in the status line") { lines in
+                DashboardDriver.row(target.iccid, in: lines)?.status == "active"
+                    && DashboardDriver.statusLine(in: lines).contains("Enable succeeded for \(target.iccid)")
+            }
+
+            try tmux.press("q")
+            try dashboard.expectShellBack(exitStatus: 0)
         }
-
-        try tmux.press("e")
-        try tmux.waitFor("\(target.iccid) to show active again, with the result in the status line") { lines in
-            DashboardDriver.row(target.iccid, in: lines)?.status == "active"
-                && DashboardDriver.statusLine(in: lines).contains("Enable succeeded for \(target.iccid)")
-        }
-
-        try tmux.press("q")
-        try dashboard.expectShellBack(exitStatus: 0)
     }
 
-    @Test func fundRaisesWallet() throws {
-        let tmux = try TmuxSession()
-        defer { tmux.kill() }
-        let dashboard = DashboardDriver(tmux: tmux)
+    @Test func fundRaisesWallet() async throws {
+        try await offCooperativePool {
+            let tmux = try TmuxSession()
+            defer { tmux.kill() }
+            let dashboard = DashboardDriver(tmux: tmux)
 
-        let screen = try dashboard.launch()
-        let target = try dashboard.firstRow(in: screen) { $0.status == "active" && $0.walletCents != nil }
-        let before = try #require(target.walletCents)
-        try dashboard.select(target)
-        try tmux.press("f")
-        try tmux.waitFor("the fund prompt") { $0.contains { $0.contains("Fund \(target.iccid)") } }
-        try tmux.type("12.34")
-        try tmux.press("Enter")
+            let screen = try dashboard.launch()
+            let target = try dashboard.firstRow(in: screen) { $0.status == "active" && $0.walletCents != nil }
+            let before = try #require(target.walletCents)
+            try dashboard.select(target)
+            try tmux.press("f")
+            try tmux.waitFor("the fund prompt") { $0.contains { $0.contains("Fund \(target.iccid)") } }
+            try tmux.type("12.34")
+            try tmux.press("Enter")
 
-        let after = try tmux.waitFor("the fund result") { lines in
-            DashboardDriver.statusLine(in: lines).contains("Funded $12.34 to \(target.iccid)")
-                && (DashboardDriver.row(target.iccid, in: lines)?.walletCents ?? 0) > before + 1_200
+            let after = try tmux.waitFor("the fund result") { lines in
+                DashboardDriver.statusLine(in: lines).contains("Funded $12.34 to \(target.iccid)")
+                    && (DashboardDriver.row(target.iccid, in: lines)?.walletCents ?? 0) > before + 1_200
+            }
+            // Usage keeps draining the wallet at 60 simulated seconds per second,
+            // so the new reading is at most a little below before + $12.34.
+            let wallet = try #require(DashboardDriver.row(target.iccid, in: after)?.walletCents)
+            #expect(wallet > before + 1_200)
+            #expect(wallet <= before + 1_234)
+
+            try tmux.press("q")
+            try dashboard.expectShellBack(exitStatus: 0)
         }
-        // Usage keeps draining the wallet at 60 simulated seconds per second,
-        // so the new reading is at most a little below before + $12.34.
-        let wallet = try #require(DashboardDriver.row(target.iccid, in: after)?.walletCents)
-        #expect(wallet > before + 1_200)
-        #expect(wallet <= before + 1_234)
-
-        try tmux.press("q")
-        try dashboard.expectShellBack(exitStatus: 0)
     }
 
-    @Test func badFundAmountShowsErrorAndSendsNothing() throws {
-        let tmux = try TmuxSession()
-        defer { tmux.kill() }
-        let dashboard = DashboardDriver(tmux: tmux)
+    @Test func badFundAmountShowsErrorAndSendsNothing() async throws {
+        try await offCooperativePool {
+            let tmux = try TmuxSession()
+            defer { tmux.kill() }
+            let dashboard = DashboardDriver(tmux: tmux)
 
-        let screen = try dashboard.launch()
-        let target = try dashboard.firstRow(in: screen) { $0.status == "active" }
-        try dashboard.select(target)
-        try tmux.press("f")
-        try tmux.waitFor("the fund prompt") { $0.contains { $0.contains("Fund \(target.iccid)") } }
-        try tmux.type("12.345")
-        try tmux.press("Enter")
+            let screen = try dashboard.launch()
+            let target = try dashboard.firstRow(in: screen) { $0.status == "active" }
+            try dashboard.select(target)
+            try tmux.press("f")
+            try tmux.waitFor("the fund prompt") { $0.contains { $0.contains("Fund \(target.iccid)") } }
+            try tmux.type("12.345")
+            try tmux.press("Enter")
 
-        let rejected = try tmux.waitFor("the amount error in the status line") { lines in
-            DashboardDriver.statusLine(in: lines).contains("Fund not sent: Amount \"12.345\" has more than two decimals.")
+            let rejected = try tmux.waitFor("the amount error in the status line") { lines in
+                DashboardDriver.statusLine(in: lines).contains("Fund not sent: Amount \"12.345\" has more than two decimals.")
+            }
+            #expect(rejected.contains { $0.contains("Amount in USD: 12.345_") })
+
+            try tmux.press("Escape")
+            try tmux.waitFor("the prompt to close") { lines in
+                DashboardDriver.statusLine(in: lines).contains("Fund cancelled for \(target.iccid); nothing was sent.")
+                    && !lines.contains { $0.contains("Amount in USD") }
+            }
+            let log = try String(contentsOf: dashboard.logFile, encoding: .utf8)
+            #expect(!log.contains("Sending fund"))
+
+            try tmux.press("q")
+            try dashboard.expectShellBack(exitStatus: 0)
         }
-        #expect(rejected.contains { $0.contains("Amount in USD: 12.345_") })
-
-        try tmux.press("Escape")
-        try tmux.waitFor("the prompt to close") { lines in
-            DashboardDriver.statusLine(in: lines).contains("Fund cancelled for \(target.iccid); nothing was sent.")
-                && !lines.contains { $0.contains("Amount in USD") }
-        }
-        let log = try String(contentsOf: dashboard.logFile, encoding: .utf8)
-        #expect(!log.contains("Sending fund"))
-
-        try tmux.press("q")
-        try dashboard.expectShellBack(exitStatus: 0)
     }
 
-    @Test func throttleAppliesPickedSpeed() throws {
-        let tmux = try TmuxSession()
-        defer { tmux.kill() }
-        let dashboard = DashboardDriver(tmux: tmux)
+    @Test func throttleAppliesPickedSpeed() async throws {
+        try await offCooperativePool {
+            let tmux = try TmuxSession()
+            defer { tmux.kill() }
+            let dashboard = DashboardDriver(tmux: tmux)
 
-        let screen = try dashboard.launch()
-        let target = try dashboard.firstRow(in: screen) { $0.throttle == "100k" }
-        try dashboard.select(target)
-        try tmux.press("t")
-        try tmux.waitFor("the throttle picker") { $0.contains { $0.contains("100 kbps  (current)") } }
-        // The picker opens on the current speed, 100 kbps; the one above is 500 kbps.
-        try tmux.press("Up")
-        try tmux.press("Enter")
+            let screen = try dashboard.launch()
+            let target = try dashboard.firstRow(in: screen) { $0.throttle == "100k" }
+            try dashboard.select(target)
+            try tmux.press("t")
+            try tmux.waitFor("the throttle picker") { $0.contains { $0.contains("100 kbps  (current)") } }
+            // The picker opens on the current speed, 100 kbps; the one above is 500 kbps.
+            try tmux.press("Up")
+            try tmux.press("Enter")
 
-        try tmux.waitFor("\(target.iccid) to show 500k, with the result in the status line") { lines in
-            DashboardDriver.row(target.iccid, in: lines)?.throttle == "500k"
-                && DashboardDriver.statusLine(in: lines).contains("succeeded for \(target.iccid)")
+            try tmux.waitFor("\(target.iccid) to show 500k, with the result in the status line") { lines in
+                DashboardDriver.row(target.iccid, in: lines)?.throttle == "500k"
+                    && DashboardDriver.statusLine(in: lines).contains("succeeded for \(target.iccid)")
+            }
+
+            try tmux.press("q")
+            try dashboard.expectShellBack(exitStatus: 0)
         }
-
-        try tmux.press("q")
-        try dashboard.expectShellBack(exitStatus: 0)
     }
 
-    @Test func readOnlyRejectsDisable() throws {
-        let tmux = try TmuxSession()
-        defer { tmux.kill() }
-        let dashboard = DashboardDriver(tmux: tmux)
+    @Test func readOnlyRejectsDisable() async throws {
+        try await offCooperativePool {
+            let tmux = try TmuxSession()
+            defer { tmux.kill() }
+            let dashboard = DashboardDriver(tmux: tmux)
 
-        let screen = try dashboard.launch("--seed 7 --read-only")
-        let target = try dashboard.firstRow(in: screen) { $0.status == "active" }
-        try dashboard.select(target)
-        try tmux.press("d")
+            let screen = try dashboard.launch("--seed 7 --read-only")
+            let target = try dashboard.firstRow(in: screen) { $0.status == "active" }
+            try dashboard.select(target)
+            try tmux.press("d")
 
-        let after = try tmux.waitFor("the read-only message") { lines in
-            DashboardDriver.statusLine(in: lines).contains("Read-only mode: disable is turned off.")
+            let after = try tmux.waitFor("the read-only message") { lines in
+                DashboardDriver.statusLine(in: lines).contains("Read-only mode: disable is turned off.")
+            }
+            #expect(DashboardDriver.row(target.iccid, in: after)?.status == "active")
+
+            try tmux.press("q")
+            try dashboard.expectShellBack(exitStatus: 0)
         }
-        #expect(DashboardDriver.row(target.iccid, in: after)?.status == "active")
-
-        try tmux.press("q")
-        try dashboard.expectShellBack(exitStatus: 0)
     }
 
     @Test func apiKeyTalksToBaseURLWithoutDemoBadge() async throws {
@@ -188,93 +200,103 @@ struct DashboardEndToEndTests {
         #expect(!log.contains("rsk_e2e_key"))
     }
 
-    @Test func sigtermRestoresTerminal() throws {
-        let tmux = try TmuxSession()
-        defer { tmux.kill() }
-        let dashboard = DashboardDriver(tmux: tmux)
+    @Test func sigtermRestoresTerminal() async throws {
+        try await offCooperativePool {
+            let tmux = try TmuxSession()
+            defer { tmux.kill() }
+            let dashboard = DashboardDriver(tmux: tmux)
 
-        try dashboard.launch()
-        #expect(kill(try dashboard.pid(), SIGTERM) == 0)
+            try dashboard.launch()
+            #expect(kill(try dashboard.pid(), SIGTERM) == 0)
 
-        try dashboard.expectShellBack(exitStatus: 128 + SIGTERM)
+            try dashboard.expectShellBack(exitStatus: 128 + SIGTERM)
+        }
     }
 
-    @Test func ctrlCRestoresTerminal() throws {
-        let tmux = try TmuxSession()
-        defer { tmux.kill() }
-        let dashboard = DashboardDriver(tmux: tmux)
+    @Test func ctrlCRestoresTerminal() async throws {
+        try await offCooperativePool {
+            let tmux = try TmuxSession()
+            defer { tmux.kill() }
+            let dashboard = DashboardDriver(tmux: tmux)
 
-        try dashboard.launch()
-        try tmux.press("C-c")
+            try dashboard.launch()
+            try tmux.press("C-c")
 
-        try dashboard.expectShellBack(exitStatus: 128 + SIGINT)
+            try dashboard.expectShellBack(exitStatus: 128 + SIGINT)
+        }
     }
 
-    @Test func ctrlZAndFgRestoreAndRedraw() throws {
-        let tmux = try TmuxSession()
-        defer { tmux.kill() }
-        let dashboard = DashboardDriver(tmux: tmux)
+    @Test func ctrlZAndFgRestoreAndRedraw() async throws {
+        try await offCooperativePool {
+            let tmux = try TmuxSession()
+            defer { tmux.kill() }
+            let dashboard = DashboardDriver(tmux: tmux)
 
-        try dashboard.launch()
-        try tmux.press("C-z")
-        let suspended = try tmux.waitFor("the job to stop") { lines in
-            lines.contains { $0.contains("Stopped") }
-        }
-        #expect(!suspended.contains { $0.contains("ICCID") })
+            try dashboard.launch()
+            try tmux.press("C-z")
+            let suspended = try tmux.waitFor("the job to stop") { lines in
+                lines.contains { $0.contains("Stopped") }
+            }
+            #expect(!suspended.contains { $0.contains("ICCID") })
 
-        try tmux.run("fg")
-        let resumed = try tmux.waitFor("the table to come back") { DashboardDriver.rows(in: $0).count >= 5 }
-        let target = try dashboard.firstRow(in: resumed) { $0.status == "active" }
-        try dashboard.select(target)
-        try tmux.press("d")
-        try tmux.waitFor("\(target.iccid) to show suspended") { lines in
-            DashboardDriver.row(target.iccid, in: lines)?.status == "suspended"
-        }
+            try tmux.run("fg")
+            let resumed = try tmux.waitFor("the table to come back") { DashboardDriver.rows(in: $0).count >= 5 }
+            let target = try dashboard.firstRow(in: resumed) { $0.status == "active" }
+            try dashboard.select(target)
+            try tmux.press("d")
+            try tmux.waitFor("\(target.iccid) to show suspended") { lines in
+                DashboardDriver.row(target.iccid, in: lines)?.status == "suspended"
+            }
 
-        // The shell already printed EXIT= when the job stopped, so the exit
-        // status after q comes from the log.
-        try tmux.press("q")
-        try tmux.waitFor("the dashboard to log its exit") { _ in
-            let log = (try? String(contentsOf: dashboard.logFile, encoding: .utf8)) ?? ""
-            return log.contains("citrus-fleet stopped with exit status 0.")
+            // The shell already printed EXIT= when the job stopped, so the exit
+            // status after q comes from the log.
+            try tmux.press("q")
+            try tmux.waitFor("the dashboard to log its exit") { _ in
+                let log = (try? String(contentsOf: dashboard.logFile, encoding: .utf8)) ?? ""
+                return log.contains("citrus-fleet stopped with exit status 0.")
+            }
+            try dashboard.expectShellRestored()
         }
-        try dashboard.expectShellRestored()
     }
 
-    @Test func tooSmallTerminalExplainsAndQuits() throws {
-        let tmux = try TmuxSession()
-        defer { tmux.kill() }
-        let dashboard = DashboardDriver(tmux: tmux)
+    @Test func tooSmallTerminalExplainsAndQuits() async throws {
+        try await offCooperativePool {
+            let tmux = try TmuxSession()
+            defer { tmux.kill() }
+            let dashboard = DashboardDriver(tmux: tmux)
 
-        try dashboard.launch()
-        try tmux.resize(width: 50, height: 8)
-        let message = try tmux.waitFor("the too-small message") { lines in
-            lines.contains { $0.contains("Terminal too small: 50×8.") }
+            try dashboard.launch()
+            try tmux.resize(width: 50, height: 8)
+            let message = try tmux.waitFor("the too-small message") { lines in
+                lines.contains { $0.contains("Terminal too small: 50×8.") }
+            }
+            #expect(message.joined(separator: " ").contains("least 60×10"))
+
+            try tmux.resize(width: 120, height: 40)
+            try tmux.waitFor("the table to come back") { DashboardDriver.rows(in: $0).count >= 5 }
+            try tmux.resize(width: 50, height: 8)
+            try tmux.waitFor("the too-small message again") { lines in
+                lines.contains { $0.contains("Terminal too small: 50×8.") }
+            }
+
+            try tmux.press("q")
+            try tmux.resize(width: 120, height: 40)
+            try dashboard.expectShellBack(exitStatus: 0)
         }
-        #expect(message.joined(separator: " ").contains("least 60×10"))
-
-        try tmux.resize(width: 120, height: 40)
-        try tmux.waitFor("the table to come back") { DashboardDriver.rows(in: $0).count >= 5 }
-        try tmux.resize(width: 50, height: 8)
-        try tmux.waitFor("the too-small message again") { lines in
-            lines.contains { $0.contains("Terminal too small: 50×8.") }
-        }
-
-        try tmux.press("q")
-        try tmux.resize(width: 120, height: 40)
-        try dashboard.expectShellBack(exitStatus: 0)
     }
 
-    @Test func badFlagExitsWithoutTouchingTerminal() throws {
-        let tmux = try TmuxSession()
-        defer { tmux.kill() }
-        let binary = try CitrusFleetBinary.path().path
+    @Test func badFlagExitsWithoutTouchingTerminal() async throws {
+        try await offCooperativePool {
+            let tmux = try TmuxSession()
+            defer { tmux.kill() }
+            let binary = try CitrusFleetBinary.path().path
 
-        try tmux.run("'\(binary)' --speed fast; echo EXIT=$?")
-        let lines = try tmux.waitFor("the exit status") { $0.contains(where: DashboardDriver.isExitStatusLine) }
+            try tmux.run("'\(binary)' --speed fast; echo EXIT=$?")
+            let lines = try tmux.waitFor("the exit status") { $0.contains(where: DashboardDriver.isExitStatusLine) }
 
-        // The 120-column pane wraps the message; joining its rows restores it.
-        #expect(lines.joined().contains("citrus-fleet: Invalid value 'fast' for --speed: expected simulated seconds per real second, a number above 0 and at most 1000000, such as 60."))
-        #expect(lines.contains("EXIT=2"))
+            // The 120-column pane wraps the message; joining its rows restores it.
+            #expect(lines.joined().contains("citrus-fleet: Invalid value 'fast' for --speed: expected simulated seconds per real second, a number above 0 and at most 1000000, such as 60."))
+            #expect(lines.contains("EXIT=2"))
+        }
     }
 }
