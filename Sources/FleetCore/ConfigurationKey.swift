@@ -14,6 +14,7 @@ enum ConfigurationKey: String, CaseIterable {
     case apiKeyFile = "api_key_file"
     case lowWalletThreshold = "low_wallet_threshold_usd"
     case lowResellerBalance = "low_reseller_balance_usd"
+    case confirmFundAbove = "confirm_fund_above_usd"
     case staleAfterSeconds = "stale_after_seconds"
     case auditLog = "audit_log"
     case eventsFile = "events_file"
@@ -27,6 +28,7 @@ enum ConfigurationKey: String, CaseIterable {
         case .apiKeyFile: return "CITRUS_FLEET_API_KEY_FILE"
         case .lowWalletThreshold: return "CITRUS_FLEET_LOW_WALLET"
         case .lowResellerBalance: return "CITRUS_FLEET_LOW_RESELLER_BALANCE"
+        case .confirmFundAbove: return "CITRUS_FLEET_CONFIRM_FUND_ABOVE"
         case .staleAfterSeconds: return "CITRUS_FLEET_STALE_AFTER"
         case .auditLog: return "CITRUS_FLEET_AUDIT_LOG"
         case .eventsFile: return "CITRUS_FLEET_EVENTS_FILE"
@@ -87,6 +89,8 @@ extension FleetConfiguration {
             lowWalletThreshold = try Self.amount(value, name: name, example: "5")
         case .lowResellerBalance:
             lowResellerBalanceThreshold = try Self.amount(value, name: name, example: "50")
+        case .confirmFundAbove:
+            confirmFundAbove = try Self.amount(value, name: name, example: "100")
         case .auditLog:
             auditLog = try Self.path(value, name: name, environment: environment)
         case .eventsFile:

@@ -19,6 +19,7 @@ import Foundation
 /// | `api_key_file` | `CITRUS_FLEET_API_KEY_FILE` | none |
 /// | `low_wallet_threshold_usd` | `CITRUS_FLEET_LOW_WALLET` | 5 |
 /// | `low_reseller_balance_usd` | `CITRUS_FLEET_LOW_RESELLER_BALANCE` | 50 |
+/// | `confirm_fund_above_usd` | `CITRUS_FLEET_CONFIRM_FUND_ABOVE` | 100 |
 /// | `stale_after_seconds` | `CITRUS_FLEET_STALE_AFTER` | two sweep periods |
 /// | `audit_log` | `CITRUS_FLEET_AUDIT_LOG` | `$XDG_DATA_HOME/citrus-fleet/audit.jsonl` |
 /// | `events_file` | `CITRUS_FLEET_EVENTS_FILE` | none (events stay in memory) |
@@ -37,6 +38,8 @@ public struct FleetConfiguration: Sendable, Hashable {
     public var lowWalletThreshold: Money = .dollars(5)
     /// The reseller balance below which an event fires.
     public var lowResellerBalanceThreshold: Money = .dollars(50)
+    /// Funds of this amount or more need a typed confirmation.
+    public var confirmFundAbove: Money = .dollars(100)
     /// A fixed stale threshold in seconds, or nil for two sweep periods.
     public var staleAfterSeconds: Int?
     /// The audit log of mutating requests.

@@ -116,9 +116,10 @@ enum CitrusFleet {
         log.info("Sweeping every \(interval) s\(commandLine.isReadOnly ? " in read-only mode" : "").")
 
         let (width, height) = terminal.size
-        let state = AppState(
+        var state = AppState(
             isDemo: target.isDemo, isReadOnly: commandLine.isReadOnly, width: width, height: height,
             now: connection.fleetClock.now(), metrics: configuration.metricsConfiguration)
+        state.confirmFundAbove = configuration.confirmFundAbove
         let app = DashboardApp(
             state: state, theme: theme, clock: connection.fleetClock,
             performer: FleetOperations(client: connection.client, refreshLoop: refreshLoop),

@@ -76,7 +76,9 @@ struct FleetCommandLine: Equatable {
           $XDG_CONFIG_HOME/citrus-fleet/config (~/.config/citrus-fleet/config, or the file
           named by CITRUS_FLEET_CONFIG) holds key = value lines: budget_per_minute,
           refresh_interval_seconds, theme, api_key_file, low_wallet_threshold_usd,
-          low_reseller_balance_usd, stale_after_seconds, audit_log, events_file, base_url.
+          low_reseller_balance_usd, confirm_fund_above_usd (funds of this many dollars or more,
+          100 by default, need the ICCID's last 4 digits typed), stale_after_seconds, audit_log,
+          events_file, base_url.
           Options override the environment, which overrides the file. A theme named NAME
           is read from themes/NAME.theme in the configuration directory.
 

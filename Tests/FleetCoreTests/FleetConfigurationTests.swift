@@ -41,6 +41,7 @@ import Testing
             api_key_file = ~/secrets/citrus-key
             low_wallet_threshold_usd = 7.50
             low_reseller_balance_usd = 100
+            confirm_fund_above_usd = 250
             stale_after_seconds = 900
             audit_log = "/var/log/citrus/audit.jsonl"
             events_file = ~/citrus/events.jsonl
@@ -53,6 +54,7 @@ import Testing
         #expect(configuration.apiKeyFile == "/home/op/secrets/citrus-key")
         #expect(configuration.lowWalletThreshold == Money(cents: 750))
         #expect(configuration.lowResellerBalanceThreshold == .dollars(100))
+        #expect(configuration.confirmFundAbove == .dollars(250))
         #expect(configuration.staleAfterSeconds == 900)
         #expect(configuration.auditLog.path == "/var/log/citrus/audit.jsonl")
         #expect(configuration.eventsFile?.path == "/home/op/citrus/events.jsonl")

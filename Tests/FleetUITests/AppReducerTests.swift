@@ -306,3 +306,112 @@ import Testing
         #expect(state.fleet.row(iccid: drained.iccid)?.walletBalance == Money(cents: 1_100))
     }
 }
+
+/// A fund at or above `confirmFundAbove` waits for the ICCID's last 4 digits.
+@Suite struct FundConfirmationTests {
+    private func press(_ keys: [Key], in state: inout AppState) -> [Effect] {
+        keys.flatMap { state.reduce(.key($0)) }
+    }
+
+    private func type(_ text: String, in state: inout AppState) -> [Effect] {
+        text.flatMap { state.reduce(.key(.character($0))) }
+    }
+
+    private func stateWithLargeAmountEntered(_ amount: String = "4000") -> AppState {
+        var state = Fixtures.state()
+        _ = press([.character("f")], in: &state)
+        _ = type(amount, in: &state)
+        return state
+    }
+
+    @Test func largeFundAsksForConfirmationAndSendsNothing() {
+        var state = stateWithLargeAmountEntered()
+        let effects = press([.enter], in: &state)
+
+        #expect(effects.isEmpty)
+        #expect(state.pendingICCIDs.isEmpty)
+        #expect(state.mode == .fundConfirmation(FundConfirmation(
+            iccid: Fixtures.traveler.iccid, amount: .dollars(4000), walletBefore: Fixtures.traveler.walletBalance,
+            resellerBalanceBefore: Money(cents: 500_000))))
+    }
+
+    @Test func fundBelowThresholdSendsAtOnce() {
+        var state = stateWithLargeAmountEntered("99.99")
+        #expect(press([.enter], in: &state) == [.perform(.fund(
+            iccid: Fixtures.traveler.iccid, amount: Money(cents: 9_999), walletBefore: Fixtures.traveler.walletBalance))])
+    }
+
+    @Test func thresholdComesFromTheState() {
+        var state = Fixtures.state()
+        state.confirmFundAbove = .dollars(10)
+        _ = press([.character("f")], in: &state)
+        _ = type("10", in: &state)
+        #expect(press([.enter], in: &state).isEmpty)
+        guard case .fundConfirmation = state.mode else {
+            Issue.record("A $10 fund with a $10 threshold was not held for confirmation")
+            return
+        }
+    }
+
+    @Test func strayKeysAndEnterDoNotSend() {
+        var state = stateWithLargeAmountEntered()
+        _ = press([.enter], in: &state)
+        // A second Enter, y, and wrong digits never send.
+        #expect(press([.enter], in: &state).isEmpty)
+        #expect(type("y", in: &state).isEmpty)
+        #expect(press([.enter], in: &state).isEmpty)
+        _ = press([.backspace], in: &state)
+        #expect(type("0013", in: &state).isEmpty)
+        #expect(press([.enter], in: &state).isEmpty)
+        guard case .fundConfirmation(let confirmation) = state.mode else {
+            Issue.record("The confirmation closed after wrong digits")
+            return
+        }
+        #expect(confirmation.error == "\"0013\" does not match the last 4 digits of the ICCID. Type them, or Esc to cancel.")
+        #expect(state.pendingICCIDs.isEmpty)
+    }
+
+    @Test func lastFourDigitsThenEnterSendsOnce() {
+        var state = stateWithLargeAmountEntered()
+        _ = press([.enter], in: &state)
+        _ = type(String(Fixtures.traveler.iccid.suffix(4)), in: &state)
+        let effects = press([.enter], in: &state)
+
+        #expect(effects == [.perform(.fund(
+            iccid: Fixtures.traveler.iccid, amount: .dollars(4000), walletBefore: Fixtures.traveler.walletBalance))])
+        #expect(state.mode == .browsing)
+        #expect(press([.enter], in: &state) == [.selectDetail(iccid: Fixtures.traveler.iccid)])
+    }
+
+    @Test func escCancelsAndSendsNothing() {
+        var state = stateWithLargeAmountEntered()
+        _ = press([.enter], in: &state)
+        _ = type("00", in: &state)
+        #expect(press([.escape], in: &state).isEmpty)
+        #expect(state.mode == .browsing)
+        #expect(state.pendingICCIDs.isEmpty)
+        #expect(state.status?.text == "Fund of $4,000.00 to \(Fixtures.traveler.iccid) cancelled; nothing was sent.")
+    }
+
+    @Test func confirmationShowsAmountSIMAndBeforeAfter() {
+        var state = stateWithLargeAmountEntered()
+        _ = press([.enter], in: &state)
+        let text = DashboardView.render(state, theme: .builtIn).lines().joined(separator: "\n")
+        #expect(text.contains("Send $4,000.00 to \(Fixtures.traveler.iccid)?"))
+        #expect(text.contains("Wallet $12.50 → $4,012.50"))
+        #expect(text.contains("Reseller balance $5,000.00 → $1,000.00"))
+        #expect(text.contains("Last 4 digits of the ICCID: _"))
+        #expect(text.contains("Enter sends the fund once. Esc cancels."))
+    }
+
+    @Test(arguments: [(60, 10), (80, 24)])
+    func confirmationFitsSmallScreens(width: Int, height: Int) {
+        var state = Fixtures.state(width: width, height: height)
+        _ = press([.character("f")], in: &state)
+        _ = type("4000", in: &state)
+        _ = press([.enter], in: &state)
+        let text = DashboardView.render(state, theme: .builtIn).lines().joined(separator: "\n")
+        #expect(text.contains("Last 4 digits of the ICCID:"))
+        #expect(text.contains("Esc cancels."))
+    }
+}

@@ -14,8 +14,14 @@ extension AppState {
         case .enter:
             do {
                 let amount = try Money.parseAmount(prompt.text)
-                mode = .browsing
                 let walletBefore = fleet.row(iccid: prompt.iccid)?.walletBalance
+                if amount >= confirmFundAbove {
+                    mode = .fundConfirmation(FundConfirmation(
+                        iccid: prompt.iccid, amount: amount, walletBefore: walletBefore,
+                        resellerBalanceBefore: resellerBalance))
+                    return []
+                }
+                mode = .browsing
                 return send(.fund(iccid: prompt.iccid, amount: amount, walletBefore: walletBefore))
             } catch {
                 prompt.error = error.description
@@ -27,6 +33,34 @@ extension AppState {
             }
         }
         mode = .fundPrompt(prompt)
+        return []
+    }
+
+    /// Enter sends the fund only when the typed text is the ICCID's last four
+    /// digits; Esc cancels and nothing is sent.
+    mutating func handleFundConfirmationKey(_ key: Key, confirmation: FundConfirmation) -> [Effect] {
+        var confirmation = confirmation
+        switch key {
+        case .escape:
+            mode = .browsing
+            status = StatusMessage(
+                "Fund of \(confirmation.amount) to \(confirmation.iccid) cancelled; nothing was sent.", kind: .info)
+            return []
+        case .enter:
+            if confirmation.text == confirmation.expectedText {
+                mode = .browsing
+                return send(.fund(
+                    iccid: confirmation.iccid, amount: confirmation.amount, walletBefore: confirmation.walletBefore))
+            }
+            confirmation.error = confirmation.text.isEmpty
+                ? "Type the last 4 digits of the ICCID, then Enter."
+                : "\"\(confirmation.text)\" does not match the last 4 digits of the ICCID. Type them, or Esc to cancel."
+        default:
+            if TextEditing.apply(key, to: &confirmation.text, maximumLength: FundConfirmation.maximumLength) {
+                confirmation.error = nil
+            }
+        }
+        mode = .fundConfirmation(confirmation)
         return []
     }
 

@@ -58,6 +58,8 @@ extension AppState {
             return handleBrowsingKey(key)
         case .fundPrompt(let prompt):
             return handleFundPromptKey(key, prompt: prompt)
+        case .fundConfirmation(let confirmation):
+            return handleFundConfirmationKey(key, confirmation: confirmation)
         case .throttlePicker(let picker):
             return handleThrottlePickerKey(key, picker: picker)
         case .filterPrompt(let prompt):

@@ -38,6 +38,37 @@ public struct FundPrompt: Equatable, Sendable {
     public static let maximumLength = 16
 }
 
+/// The confirmation of a large fund: what it does to the wallet and the
+/// reseller balance, and the ICCID's last four digits typed so far. A stray
+/// key cannot send it: Enter sends only when the typed digits match.
+public struct FundConfirmation: Equatable, Sendable {
+    public var iccid: String
+    public var amount: Money
+    /// The wallet the table showed when the amount was entered.
+    public var walletBefore: Money?
+    /// The reseller balance the header showed when the amount was entered.
+    public var resellerBalanceBefore: Money?
+    /// The digits typed so far.
+    public var text: String = ""
+    /// The reason the last Enter was rejected, in plain words.
+    public var error: String?
+
+    public init(iccid: String, amount: Money, walletBefore: Money?, resellerBalanceBefore: Money?,
+                text: String = "", error: String? = nil) {
+        self.iccid = iccid
+        self.amount = amount
+        self.walletBefore = walletBefore
+        self.resellerBalanceBefore = resellerBalanceBefore
+        self.text = text
+        self.error = error
+    }
+
+    /// What the operator must type: the last four characters of the ICCID.
+    public var expectedText: String { String(iccid.suffix(4)) }
+
+    public static let maximumLength = 8
+}
+
 /// The filter prompt: the query typed so far, kept when it is rejected.
 public struct FilterPrompt: Equatable, Sendable {
     public var text: String
@@ -99,6 +130,9 @@ public struct SortPicker: Equatable, Sendable {
 public enum InputMode: Equatable, Sendable {
     case browsing
     case fundPrompt(FundPrompt)
+    /// A fund at or above `AppState.confirmFundAbove`, waiting for the
+    /// operator to type the ICCID's last four digits.
+    case fundConfirmation(FundConfirmation)
     case throttlePicker(ThrottlePicker)
     case filterPrompt(FilterPrompt)
     case sortPicker(SortPicker)
@@ -155,6 +189,9 @@ public struct AppState: Sendable {
     /// ICCIDs with an action in flight, so a second action on the same SIM
     /// waits for the first one's result.
     public var pendingICCIDs: Set<String> = []
+    /// Funds of this amount or more need a typed confirmation
+    /// (`confirm_fund_above_usd`).
+    public var confirmFundAbove: Money = .dollars(100)
     /// Set once the operator has asked to quit.
     public var hasQuit = false
 

@@ -27,6 +27,8 @@ public enum DashboardView {
             break
         case .fundPrompt(let prompt):
             FundPromptView.draw(prompt, state: state, theme: theme, into: &buffer)
+        case .fundConfirmation(let confirmation):
+            FundConfirmationView.draw(confirmation, theme: theme, into: &buffer)
         case .throttlePicker(let picker):
             ThrottlePickerView.draw(picker, theme: theme, into: &buffer)
         case .filterPrompt(let prompt):

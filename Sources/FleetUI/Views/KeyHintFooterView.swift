@@ -23,6 +23,8 @@ public enum KeyHintFooterView {
         switch state.mode {
         case .fundPrompt:
             return [Hint("Enter", "fund", 0), Hint("Backspace", "delete", 1), Hint("Ctrl-U", "clear", 1), Hint("Esc", "cancel", 0)]
+        case .fundConfirmation:
+            return [Hint("last 4 digits, Enter", "send", 0), Hint("Backspace", "delete", 1), Hint("Esc", "cancel", 0)]
         case .throttlePicker:
             return [Hint("↑↓ j/k", "choose", 1), Hint("Enter", "apply", 0), Hint("Esc", "cancel", 0)]
         case .sortPicker:
