@@ -164,15 +164,22 @@ struct FleetViewEndToEndTests {
             try tmux.waitFor("the sort picker") { $0.contains { $0.contains("Sort by") } }
             // The wallet is the eighth order: first seen, ICCID, label, reference, group, status, throttle, wallet.
             try tmux.press(Array(repeating: "j", count: 7) + ["Enter"])
+            // tmux can capture the pane while a frame is half drawn, so the
+            // test waits until the rows themselves are in order.
             let ascending = try tmux.waitFor("the table sorted by wallet") { lines in
-                lines[3].contains("WALLET USD▲") && lines[2].hasSuffix("sort wallet ▲")
+                let wallets = DashboardDriver.rows(in: lines).compactMap(\.walletCents)
+                return lines[3].contains("WALLET USD▲") && lines[2].hasSuffix("sort wallet ▲")
+                    && wallets.count > 10 && wallets == wallets.sorted()
             }
             let up = DashboardDriver.rows(in: ascending).compactMap(\.walletCents)
             #expect(up.count > 10)
             #expect(up == up.sorted())
 
             try tmux.press("S")
-            let descending = try tmux.waitFor("the order reversed") { $0[3].contains("WALLET USD▼") }
+            let descending = try tmux.waitFor("the order reversed") { lines in
+                let wallets = DashboardDriver.rows(in: lines).compactMap(\.walletCents)
+                return lines[3].contains("WALLET USD▼") && wallets.count > 10 && wallets == wallets.sorted(by: >)
+            }
             let down = DashboardDriver.rows(in: descending).compactMap(\.walletCents)
             #expect(down.count > 10)
             #expect(down == down.sorted(by: >))
