@@ -125,6 +125,7 @@ enum CitrusFleet {
             performer: FleetOperations(client: connection.client, refreshLoop: refreshLoop),
             detailSelector: refreshLoop, mailbox: mailbox, log: { log.info($0) })
         let status = app.run(on: terminal)
+        reportUnfinished(app.unfinishedRequests, auditLog: connection.auditLog, log: log)
         log.info("citrus-fleet stopped with exit status \(status).")
 
         // The terminal is restored, and the log and audit log are written per
@@ -135,6 +136,19 @@ enum CitrusFleet {
         // FoundationNetworking, and the shell would never get its prompt back.
         fflush(nil)
         _exit(status)
+    }
+
+    /// After the terminal is restored: prints one line per request whose
+    /// result did not arrive, and records each as `unknown` in the audit log
+    /// (written and synced per line).
+    private static func reportUnfinished(_ requests: [OperationRequest], auditLog: AuditLog?, log: FileLog) {
+        for request in requests {
+            printError(request.unknownAtExitMessage)
+            log.warning("Exiting before the result of \(request) arrived; its outcome is unknown.")
+            if let auditLog, !auditLog.record(request.unknownAtExitAuditRecord()) {
+                printError("failed to write the unknown outcome of \(request.iccid) to the audit log \(auditLog.url.path); see the log file for the reason.")
+            }
+        }
     }
 
     private static func loadTheme(_ path: String?, log: FileLog) -> Theme {

@@ -21,7 +21,8 @@ final class DashboardConnection {
     /// the system clock against Citrus.
     let fleetClock: FleetClock
     private let server: SimulatorServer?
-    private let auditLog: AuditLog?
+    /// The audit log of mutating requests, when one could be opened.
+    let auditLog: AuditLog?
 
     private init(client: CitrusClient, fleetClock: FleetClock, server: SimulatorServer?, auditLog: AuditLog?) {
         self.client = client

@@ -85,7 +85,9 @@ struct FleetCommandLine: Equatable {
         Logs go to $XDG_STATE_HOME/citrus-fleet/citrus-fleet.log
         (~/.local/state/citrus-fleet/citrus-fleet.log when XDG_STATE_HOME is unset).
         Exit status: 0 after q, 2 for an invalid command line or configuration, 1 when the dashboard
-        cannot start, 128 + N after signal N (130 for SIGINT, 143 for SIGTERM).
+        cannot start, 128 + N after signal N (130 for SIGINT, 143 for SIGTERM), 3 when actions
+        were still in flight at exit: their outcome is unknown, each is named on stderr and
+        recorded as unknown in the audit log; check those SIMs before repeating the action.
 
         """
 

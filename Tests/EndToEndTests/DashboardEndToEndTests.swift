@@ -200,6 +200,45 @@ struct DashboardEndToEndTests {
         #expect(!log.contains("rsk_e2e_key"))
     }
 
+    @Test func quitDuringHeldFundReportsUnknownOutcome() async throws {
+        try await offCooperativePool {
+            var options = SimulatorOptions()
+            options.seed = 3
+            options.apiKey = "rsk_e2e_quit"
+            let server = try SimulatorServer.start(options: options)
+            defer { server.stop() }
+            let tmux = try TmuxSession()
+            defer { tmux.kill() }
+            let dashboard = DashboardDriver(tmux: tmux)
+
+            let screen = try dashboard.launch(
+                "", environment: "CITRUS_API_KEY=rsk_e2e_quit CITRUS_BASE_URL=\(server.baseURL.absoluteString)", expectsDemo: false)
+            let target = try dashboard.firstRow(in: screen) { $0.status == "active" && $0.walletCents != nil }
+            try dashboard.select(target)
+            // Citrus now holds every response, so the fund's result never arrives.
+            server.setFaults(FaultSettings(timeoutRate: 1, timeoutHoldMilliseconds: 20_000))
+            try tmux.press("f")
+            try tmux.waitFor("the fund prompt") { $0.contains { $0.contains("Fund \(target.iccid)") } }
+            try tmux.type("4")
+            try tmux.press("Enter")
+            try tmux.waitFor("the fund in flight") { DashboardDriver.statusLine(in: $0).contains("Funding $4.00") }
+            try tmux.press("q")
+
+            let after = try tmux.waitFor("the exit status", timeout: 30) { $0.contains(where: DashboardDriver.isExitStatusLine) }
+            #expect(after.contains("EXIT=3"))
+            let text = after.joined()
+            #expect(text.contains("citrus-fleet: the fund of $4.00 to \(target.iccid) was sent but no result arrived before quitting; its outcome is unknown. Check the SIM before funding again."))
+            try dashboard.expectShellRestored()
+
+            let auditURL = tmux.directory.appendingPathComponent("data/citrus-fleet/audit.jsonl")
+            let audit = try String(contentsOf: auditURL, encoding: .utf8).split(separator: "\n")
+            let fundLines = audit.filter { $0.contains("\"action\":\"fund\"") && $0.contains(target.iccid) }
+            #expect(fundLines.count == 2)
+            #expect(fundLines.first?.contains("\"outcome\":\"sending\"") == true)
+            #expect(fundLines.last?.contains("\"amount\":\"4.00\",\"outcome\":\"unknown\"") == true)
+        }
+    }
+
     @Test func sigtermRestoresTerminal() async throws {
         try await offCooperativePool {
             let tmux = try TmuxSession()

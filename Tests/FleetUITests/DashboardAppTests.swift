@@ -74,11 +74,12 @@ private final class FakeTerminal: TerminalBackend, @unchecked Sendable {
         lock.withLock { frames.last }
     }
 
-    /// Waits up to 10 s for a frame that satisfies `condition`. It sleeps
+    /// Waits up to 60 s for a frame that satisfies `condition`. It sleeps
     /// between checks instead of blocking, so the tasks that perform actions
-    /// can run on the cooperative pool meanwhile.
+    /// can run on the cooperative pool meanwhile. The deadline is generous
+    /// because a loaded 2-core machine can starve that pool for seconds.
     func waitForFrame(_ condition: (ScreenBuffer) -> Bool) async -> Bool {
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             if let frame = lastFrame, condition(frame) { return true }
             try? await Task.sleep(for: .milliseconds(10))
@@ -96,13 +97,37 @@ private struct SuspendingPerformer: OperationPerformer {
     }
 }
 
-/// Answers like `SuspendingPerformer`, after `delay`.
+/// Answers like `SuspendingPerformer`, after `delay`. The delay runs on a
+/// thread of its own, so a busy cooperative pool does not stretch it.
 private struct SlowPerformer: OperationPerformer {
-    var delay: Duration
+    var delay: TimeInterval
 
     func perform(_ request: OperationRequest) async -> OperationReport {
-        try? await Task.sleep(for: delay)
-        return await SuspendingPerformer().perform(request)
+        let report = await SuspendingPerformer().perform(request)
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                Thread.sleep(forTimeInterval: delay)
+                continuation.resume(returning: report)
+            }
+        }
+    }
+}
+
+/// A performer that answers no request until `release()`, like Citrus with a held response.
+private final class HeldPerformer: OperationPerformer, @unchecked Sendable {
+    private let gate = DispatchSemaphore(value: 0)
+
+    func perform(_ request: OperationRequest) async -> OperationReport {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { [gate] in
+                gate.wait()
+                continuation.resume(returning: OperationReport(outcome: .unknown, esim: nil, message: "released"))
+            }
+        }
+    }
+
+    func release() {
+        gate.signal()
     }
 }
 
@@ -133,9 +158,9 @@ private final class LoopResult: @unchecked Sendable {
 
     var value: Int32? { lock.withLock { status } }
 
-    /// Waits up to 10 s for the loop to end, without blocking a thread.
+    /// Waits up to 60 s for the loop to end, without blocking a thread.
     func finished() async -> Bool {
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             if value != nil { return true }
             try? await Task.sleep(for: .milliseconds(10))
@@ -147,18 +172,33 @@ private final class LoopResult: @unchecked Sendable {
 @Suite(.serialized) struct DashboardAppTests {
     private func startLoop(
         _ terminal: FakeTerminal, mailbox: Mailbox, performer: any OperationPerformer = SuspendingPerformer(),
-        detailSelector: (any DetailSelector)? = nil
+        detailSelector: (any DetailSelector)? = nil, pendingActionWait: TimeInterval = 60
     ) -> LoopResult {
+        startLoopReturningApp(
+            terminal, mailbox: mailbox, performer: performer, detailSelector: detailSelector,
+            pendingActionWait: pendingActionWait
+        ).result
+    }
+
+    /// Starts the loop on its own thread. Quitting waits up to
+    /// `pendingActionWait` seconds for actions in flight: far more than the
+    /// fakes need, so a starved cooperative pool cannot end the wait early.
+    /// Read the app only after `result.finished()`.
+    private func startLoopReturningApp(
+        _ terminal: FakeTerminal, mailbox: Mailbox, performer: any OperationPerformer,
+        detailSelector: (any DetailSelector)? = nil, pendingActionWait: TimeInterval
+    ) -> (result: LoopResult, app: DashboardApp) {
         let state = AppState(isDemo: true, isReadOnly: false, width: 100, height: 12, now: Fixtures.now)
         let app = DashboardApp(
-            state: state, theme: .builtIn, performer: performer, detailSelector: detailSelector, mailbox: mailbox, log: { _ in })
+            state: state, theme: .builtIn, performer: performer, detailSelector: detailSelector, mailbox: mailbox,
+            pendingActionWait: pendingActionWait, log: { _ in })
         let result = LoopResult()
         // The loop owns the app from here on; the test only reads the terminal.
         nonisolated(unsafe) let unsafeApp = app
         Thread.detachNewThread {
             result.set(unsafeApp.run(on: terminal))
         }
-        return result
+        return (result, app)
     }
 
     @Test func batchKeyAndReportReachScreen() async throws {
@@ -182,7 +222,7 @@ private final class LoopResult: @unchecked Sendable {
     @Test func quitWaitsForActionInFlight() async throws {
         let terminal = FakeTerminal()
         let mailbox = try Mailbox()
-        let result = startLoop(terminal, mailbox: mailbox, performer: SlowPerformer(delay: .milliseconds(300)))
+        let result = startLoop(terminal, mailbox: mailbox, performer: SlowPerformer(delay: 0.3))
         mailbox.post(.fleetChanged(FleetChangeBatch(added: Fixtures.threeSIMs, sweepCompletedAt: Date())))
         #expect(await terminal.waitForFrame { $0.line(4).contains(Fixtures.traveler.iccid) })
 
@@ -193,6 +233,48 @@ private final class LoopResult: @unchecked Sendable {
         #expect(result.value == 0)
         #expect(terminal.lastFrame?.line(4).contains("suspended") == true)
         #expect(terminal.lastFrame?.line(10) == " Disable succeeded for \(Fixtures.traveler.iccid): status suspended.")
+    }
+
+    @Test func quitWithActionUnansweredExitsWithUnknownOutcome() async throws {
+        let terminal = FakeTerminal()
+        let mailbox = try Mailbox()
+        let performer = HeldPerformer()
+        defer { performer.release() }
+        let (result, app) = startLoopReturningApp(
+            terminal, mailbox: mailbox, performer: performer, pendingActionWait: 0.2)
+        mailbox.post(.fleetChanged(FleetChangeBatch(added: Fixtures.threeSIMs, sweepCompletedAt: Date())))
+        #expect(await terminal.waitForFrame { $0.line(4).contains(Fixtures.traveler.iccid) })
+
+        terminal.press(.character("f"))
+        for character in "4" { terminal.press(.character(character)) }
+        terminal.press(.enter)
+        #expect(await terminal.waitForFrame { $0.line(10).contains("Funding $4.00") })
+        terminal.press(.character("q"))
+
+        #expect(await result.finished())
+        #expect(result.value == DashboardApp.unknownOutcomeExitStatus)
+        #expect(terminal.stopCount == 1)
+        let request = OperationRequest.fund(iccid: Fixtures.traveler.iccid, amount: .dollars(4), walletBefore: Fixtures.traveler.walletBalance)
+        #expect(app.unfinishedRequests == [request])
+        #expect(request.unknownAtExitMessage == "the fund of $4.00 to \(Fixtures.traveler.iccid) was sent but no result arrived before quitting; its outcome is unknown. Check the SIM before funding again.")
+        let line = AuditLog.line(for: request.unknownAtExitAuditRecord())
+        #expect(line.contains("\"action\":\"fund\",\"iccid\":\"\(Fixtures.traveler.iccid)\",\"amount\":\"4.00\",\"outcome\":\"unknown\""))
+    }
+
+    @Test func quitAfterResultExitsZeroWithNothingUnfinished() async throws {
+        let terminal = FakeTerminal()
+        let mailbox = try Mailbox()
+        let (result, app) = startLoopReturningApp(
+            terminal, mailbox: mailbox, performer: SuspendingPerformer(), pendingActionWait: 60)
+        mailbox.post(.fleetChanged(FleetChangeBatch(added: Fixtures.threeSIMs, sweepCompletedAt: Date())))
+        #expect(await terminal.waitForFrame { $0.line(4).contains(Fixtures.traveler.iccid) })
+        terminal.press(.character("d"))
+        #expect(await terminal.waitForFrame { $0.line(4).contains("suspended") })
+        terminal.press(.character("q"))
+
+        #expect(await result.finished())
+        #expect(result.value == 0)
+        #expect(app.unfinishedRequests.isEmpty)
     }
 
     @Test func terminationSignalEndsLoopWithSignalStatus() async throws {

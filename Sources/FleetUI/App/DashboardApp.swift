@@ -18,6 +18,9 @@ public final class DashboardApp {
     /// How long quitting waits for the results of actions in flight, in
     /// seconds, so that their outcome reaches the log and the screen.
     public static let pendingActionWaitSeconds: TimeInterval = 5
+    /// The exit status when actions were still in flight at exit, so their
+    /// outcome is unknown.
+    public static let unknownOutcomeExitStatus: Int32 = 3
 
     public private(set) var state: AppState
     public let mailbox: Mailbox
@@ -31,15 +34,22 @@ public final class DashboardApp {
     /// refresh loop sees them in order.
     private var detailSelection: Task<Void, Never>?
     private let log: Log
+    /// How long quitting waits for actions in flight, in seconds.
+    private let pendingActionWait: TimeInterval
+    /// The requests sent whose report has not been applied yet, in the order sent.
+    public private(set) var unfinishedRequests: [OperationRequest] = []
 
     /// - Parameters:
     ///   - clock: the fleet clock, the same one the refresh loop stamps readings with.
     ///   - detailSelector: reads the SIM of the open detail view; nil leaves
     ///     the detail view with the fleet model's fields only.
+    ///   - pendingActionWait: how long quitting waits for actions in flight, in seconds.
     public init(
         state: AppState, theme: Theme, clock: FleetClock = .system, performer: any OperationPerformer,
-        detailSelector: (any DetailSelector)? = nil, mailbox: Mailbox, log: @escaping Log
+        detailSelector: (any DetailSelector)? = nil, mailbox: Mailbox,
+        pendingActionWait: TimeInterval = DashboardApp.pendingActionWaitSeconds, log: @escaping Log
     ) {
+        self.pendingActionWait = pendingActionWait
         self.state = state
         self.theme = theme
         self.clock = clock
@@ -53,7 +63,8 @@ public final class DashboardApp {
     /// stops the terminal.
     ///
     /// - Returns: the process exit status: 0 after `q`, 128 + the signal
-    ///   number after SIGINT, SIGTERM or SIGHUP.
+    ///   number after SIGINT, SIGTERM or SIGHUP, and `unknownOutcomeExitStatus`
+    ///   when actions were still in flight at exit (see `unfinishedRequests`).
     public func run(on terminal: TerminalBackend) -> Int32 {
         defer { terminal.stop() }
         let (width, height) = terminal.size
@@ -88,6 +99,7 @@ public final class DashboardApp {
             redraw(on: terminal, onlyClockMoved: onlyClockMoved)
         }
         waitForPendingActions(on: terminal)
+        if !unfinishedRequests.isEmpty { exitStatus = Self.unknownOutcomeExitStatus }
         log("UI loop stopped with exit status \(exitStatus).")
         return exitStatus
     }
@@ -99,7 +111,7 @@ public final class DashboardApp {
     private func waitForPendingActions(on terminal: TerminalBackend) {
         guard !state.pendingICCIDs.isEmpty else { return }
         redraw(on: terminal, onlyClockMoved: false)
-        let deadline = Date().addingTimeInterval(Self.pendingActionWaitSeconds)
+        let deadline = Date().addingTimeInterval(pendingActionWait)
 
         while !state.pendingICCIDs.isEmpty, Date() < deadline {
             _ = waitForInput(terminal)
@@ -140,6 +152,9 @@ public final class DashboardApp {
 
     /// Reduces `events` in order and starts the effects they return.
     func apply(_ events: [AppEvent]) {
+        for case .operationFinished(let request, _) in events {
+            if let index = unfinishedRequests.firstIndex(of: request) { unfinishedRequests.remove(at: index) }
+        }
         for effect in state.reduce(events) {
             perform(effect)
         }
@@ -158,6 +173,7 @@ public final class DashboardApp {
             }
         case .perform(let request):
             log("Sending \(request).")
+            unfinishedRequests.append(request)
             let performer = performer
             let mailbox = mailbox
             let log = log

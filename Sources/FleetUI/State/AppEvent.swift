@@ -52,6 +52,37 @@ public enum OperationRequest: Hashable, Sendable {
         case .throttle(let iccid, let speed): return "Throttling \(iccid) to \(ThrottleSpeed.label(speed))…"
         }
     }
+
+    /// The sentence printed after the terminal is restored when the process
+    /// exits before this request's result arrived.
+    public var unknownAtExitMessage: String {
+        let sent = "was sent but no result arrived before quitting; its outcome is unknown."
+        switch self {
+        case .enable(let iccid):
+            return "the enable of \(iccid) \(sent) Check the SIM's status before enabling it again."
+        case .disable(let iccid):
+            return "the disable of \(iccid) \(sent) Check the SIM's status before disabling it again."
+        case .fund(let iccid, let amount, _):
+            return "the fund of \(amount) to \(iccid) \(sent) Check the SIM before funding again."
+        case .throttle(let iccid, let speed):
+            return "the throttle of \(iccid) to \(ThrottleSpeed.label(speed)) \(sent) Check the SIM's speed before throttling it again."
+        }
+    }
+
+    /// The audit record of a request whose result did not arrive before exit.
+    public func unknownAtExitAuditRecord(time: Date = Date()) -> AuditRecord {
+        let reason = "citrus-fleet exited before the result arrived; the operator did not see the outcome"
+        switch self {
+        case .enable(let iccid):
+            return AuditRecord(requestID: UUID(), time: time, action: .enable, iccid: iccid, phase: .unknown(reason: reason))
+        case .disable(let iccid):
+            return AuditRecord(requestID: UUID(), time: time, action: .disable, iccid: iccid, phase: .unknown(reason: reason))
+        case .fund(let iccid, let amount, _):
+            return AuditRecord(requestID: UUID(), time: time, action: .fund, iccid: iccid, amount: amount, phase: .unknown(reason: reason))
+        case .throttle(let iccid, let speed):
+            return AuditRecord(requestID: UUID(), time: time, action: .throttle, iccid: iccid, detail: speed.rawValue, phase: .unknown(reason: reason))
+        }
+    }
 }
 
 /// Work that the reducer returns for the app to do.
