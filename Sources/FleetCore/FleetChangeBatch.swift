@@ -97,6 +97,9 @@ public enum RefreshHealth: Sendable, Hashable {
     /// Every request since `since` failed (fleet clock). The loop retries at
     /// `nextRetryAt` (real time), backing off exponentially.
     case unreachable(since: Date, failures: Int, lastError: String, nextRetryAt: Date)
+    /// Citrus at `host` rejected the API key (HTTP 401 or 403, with the Citrus
+    /// `code` or "HTTP 403"). The loop stops sweeping until a restart.
+    case keyRejected(host: String, code: String)
 
     /// The start of the outage, or nil when healthy.
     public var unreachableSince: Date? {
@@ -114,7 +117,39 @@ public enum RefreshHealth: Sendable, Hashable {
             let retry = max(0, Int(nextRetryAt.timeIntervalSince(now).rounded(.up)))
             let plural = failures == 1 ? "failure" : "failures"
             return "API unreachable since \(time) (\(failures) \(plural), next retry in \(retry) s): \(lastError)"
+        case .keyRejected(let host, let code):
+            return Self.keyRejectedMessage(host: host, code: code)
         }
+    }
+
+    /// "API key rejected by citrusmobile.com (INVALID_API_KEY). Check …".
+    public static func keyRejectedMessage(host: String, code: String) -> String {
+        "API key rejected by \(host) (\(code)). Check CITRUS_API_KEY or the key file."
+    }
+
+    /// Returns the cause of a failed request, short and without the endpoint,
+    /// for the header: "INTERNAL_ERROR (HTTP 500): boom", "timed out".
+    public static func cause(of error: any Error) -> String {
+        guard let error = error as? CitrusError else { return "\(error)" }
+        switch error {
+        case .api(let status, let code, let message, _, _):
+            return "\(code.rawValue) (HTTP \(status)): \(message)"
+        case .transport(_, _, let reason):
+            return reason
+        case .decoding(_, let field, let reason):
+            return "malformed response at \(field): \(reason)"
+        case .invalidRequest(let reason):
+            return reason
+        }
+    }
+
+    /// Returns the code to show when `error` means Citrus rejected the API
+    /// key (HTTP 401, or 403), or nil for any other failure.
+    public static func rejectedKeyCode(of error: any Error) -> String? {
+        guard let error = error as? CitrusError, let status = error.httpStatus else { return nil }
+        guard error.code == .invalidAPIKey || status == 401 || status == 403 else { return nil }
+        let code = error.code?.rawValue ?? ""
+        return code.isEmpty ? "HTTP \(status)" : code
     }
 }
 

@@ -61,6 +61,8 @@ public actor RefreshLoop {
     private var isSweeping = false
     private var health: RefreshHealth = .healthy
     private var failures = 0
+    /// Set when Citrus rejected the API key: the loop sends no more requests.
+    private var keyRejected = false
     /// Fleet-clock seconds between the starts of the last two complete sweeps.
     private var lastSweepPeriod: Double?
     private var lastSweepStart: Date?
@@ -131,6 +133,7 @@ public actor RefreshLoop {
             while !Task.isCancelled {
                 guard let self else { return }
                 let wait = await self.runOnce()
+                if await self.keyRejected { return }
                 try? await Task.sleep(for: wait)
             }
         }
@@ -152,7 +155,7 @@ public actor RefreshLoop {
     /// completed; returns false at once if another sweep is running.
     @discardableResult
     public func sweepOnce() async -> Bool {
-        guard !isSweeping else { return false }
+        guard !isSweeping, !keyRejected else { return false }
         isSweeping = true
         defer { isSweeping = false }
         do {
@@ -326,6 +329,7 @@ public actor RefreshLoop {
     // MARK: Detail
 
     private func readDetail(iccid: String) async {
+        guard !keyRejected else { return }
         do {
             let client = client
             let esim = try await Self.uncancelled { try await client.esim(iccid: iccid, lane: .interactive) }
@@ -375,12 +379,21 @@ public actor RefreshLoop {
     }
 
     private func failed(_ error: any Error) {
+        if let code = RefreshHealth.rejectedKeyCode(of: error) {
+            keyRejected = true
+            let host = client.configuration.baseURL.host ?? client.configuration.baseURL.absoluteString
+            health = .keyRejected(host: host, code: code)
+            logger?.log(.error, "Citrus rejected the API key (\(error)); sweeping stopped until citrus-fleet restarts.")
+            var batch = FleetChangeBatch(refreshError: RefreshHealth.keyRejectedMessage(host: host, code: code), health: health)
+            publish(&batch)
+            return
+        }
         failures += 1
         let since = health.unreachableSince ?? clock.now()
         let delay = backoff.delay(afterFailures: failures)
-        let message = "\(error)"
+        let message = RefreshHealth.cause(of: error)
         health = .unreachable(since: since, failures: failures, lastError: message, nextRetryAt: Date().addingTimeInterval(delay))
-        logger?.log(.warning, "Refresh failed (attempt \(failures)); retrying in \(delay) s: \(message)")
+        logger?.log(.warning, "Refresh failed (attempt \(failures)); retrying in \(delay) s: \(error)")
         var batch = FleetChangeBatch(refreshError: "Refresh failed: \(message)", health: health)
         publish(&batch)
     }

@@ -124,6 +124,34 @@ import Testing
         #expect(await loop.currentHealth == .healthy)
     }
 
+    @Test func rejectedKeyStopsSweeping() async throws {
+        var options = SimulatorOptions()
+        options.fleet = .mix(iot: 5, travel: 0, payg: 0)
+        options.speed = 0
+        options.apiKey = "rsk_right_key"
+        let server = try SimulatorServer.start(options: options)
+        defer { server.stop() }
+        let client = CitrusClient(configuration: CitrusClientConfiguration(
+            baseURL: server.baseURL, apiKey: "rsk_wrong_key", requestTimeout: 10, requestsPerMinute: 6000))
+        let collector = BatchCollector()
+        let loop = RefreshLoop(
+            client: client, interval: .milliseconds(50),
+            backoff: RefreshBackoff(initial: 0.05, maximum: 0.05), deliver: collector.deliver)
+        await loop.start()
+        defer { Task { await loop.stop() } }
+
+        try await collector.wait("the rejected key") { batches in
+            batches.contains { $0.health == .keyRejected(host: "127.0.0.1", code: "INVALID_API_KEY") }
+        }
+        #expect(collector.batches.last?.refreshError == "API key rejected by 127.0.0.1 (INVALID_API_KEY). Check CITRUS_API_KEY or the key file.")
+        // With a 50 ms backoff, a retrying loop would deliver several more failures by now.
+        let delivered = collector.batches.count
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(await loop.sweepOnce() == false)
+        #expect(collector.batches.count == delivered)
+        #expect(!collector.batches.contains { if case .unreachable? = $0.health { return true } else { return false } })
+    }
+
     @Test func staleWhileUnreachable() async throws {
         let harness = try SimulatorHarness(iot: 20)
         defer { harness.stop() }

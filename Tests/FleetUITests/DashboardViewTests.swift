@@ -78,8 +78,35 @@ import Testing
         _ = state.reduce(.fleetChanged(FleetChangeBatch(refreshError: "Refresh failed: connection refused", health: health)))
         let buffer = DashboardView.render(state, theme: .builtIn)
 
-        #expect(buffer.line(0).hasSuffix("   API unreachable since 07:59:30, retrying in 8 s (3 failures: connection refused)"))
+        #expect(buffer.line(0).hasSuffix("   connection refused — API unreachable since 07:59:30, retrying in 8 s (3 failures)"))
         #expect(buffer[159, 0].style == Theme.builtIn.headerError)
+    }
+
+    @Test func headerShowsRejectedKeyWithin120Columns() {
+        var state = Fixtures.state(width: 120, height: 12)
+        state.isDemo = false
+        let health = RefreshHealth.keyRejected(host: "citrusmobile.com", code: "INVALID_API_KEY")
+        _ = state.reduce(.fleetChanged(FleetChangeBatch(
+            refreshError: RefreshHealth.keyRejectedMessage(host: "citrusmobile.com", code: "INVALID_API_KEY"), health: health)))
+        let buffer = DashboardView.render(state, theme: .builtIn)
+
+        #expect(buffer.line(0).contains("API key rejected by citrusmobile.com (INVALID_API_KEY). Check CITRUS_API_KEY or the key file."))
+        #expect(!buffer.line(0).contains("unreachable"))
+        #expect(buffer[20, 0].style == Theme.builtIn.headerError)
+    }
+
+    @Test func unreachableCauseComesFirstAndFits() {
+        var state = Fixtures.state(width: 120, height: 12)
+        state.timeZone = TimeZone(identifier: "UTC")!
+        let error = CitrusError.api(
+            status: 500, code: .other("INTERNAL_ERROR"), message: "boom", retryAfter: nil, endpoint: "GET /esim/list?page=1")
+        let health = RefreshHealth.unreachable(
+            since: Fixtures.now, failures: 3, lastError: RefreshHealth.cause(of: error), nextRetryAt: Fixtures.now.addingTimeInterval(4))
+        _ = state.reduce(.fleetChanged(FleetChangeBatch(health: health)))
+
+        // The cause comes first, so a narrow header cuts the time and the retry, not the cause.
+        #expect(render(state)[0].contains(" INTERNAL_ERROR (HTTP 500): boom — API unreachable since"))
+        #expect(!render(state)[0].contains("/esim/list"))
     }
 
     @Test func retryCountdownUsesWallClock() {
@@ -91,7 +118,7 @@ import Testing
         // The demo's fleet clock runs ahead; the countdown follows the wall clock.
         _ = state.reduce(.tick(Fixtures.now.addingTimeInterval(600), wall: Fixtures.now.addingTimeInterval(3)))
 
-        #expect(render(state)[0].hasSuffix("API unreachable since 08:00:00, retrying in 5 s (1 failure: timed out)"))
+        #expect(render(state)[0].hasSuffix("timed out — API unreachable since 08:00:00, retrying in 5 s (1 failure)"))
     }
 
     @Test func headerClearsProblemWhenHealthy() {

@@ -28,6 +28,12 @@ public enum HeaderView {
         if state.isDemo {
             column = buffer.put(" DEMO ", x: column + 1, y: row, style: theme.demoBadge)
         }
+        // A rejected key leaves nothing to show but the cause, which needs the room.
+        if case .keyRejected(let host, let code) = state.health {
+            let text = TextLayout.truncate(" \(RefreshHealth.keyRejectedMessage(host: host, code: code)) ", toWidth: buffer.width - column - 1)
+            buffer.put(text, x: column + 1, y: row, style: theme.headerError)
+            return
+        }
         column = buffer.put("  " + resellerText(state), x: column, y: row, style: theme.header)
 
         let remaining = buffer.width - column - 3
@@ -71,7 +77,10 @@ public enum HeaderView {
             let time = DisplayFormat.clockTime(since, timeZone: state.timeZone)
             let retry = max(0, Int(nextRetryAt.timeIntervalSince(state.wallNow).rounded(.up)))
             let attempts = failures == 1 ? "1 failure" : "\(failures) failures"
-            return "API unreachable since \(time), retrying in \(retry) s (\(attempts): \(lastError))"
+            return "\(lastError) — API unreachable since \(time), retrying in \(retry) s (\(attempts))"
+        }
+        if case .keyRejected(let host, let code) = state.health {
+            return RefreshHealth.keyRejectedMessage(host: host, code: code)
         }
         return state.refreshError
     }
