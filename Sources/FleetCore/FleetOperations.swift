@@ -86,9 +86,11 @@ public struct FleetOperations: Sendable {
         }
     }
 
-    /// Funds once. A lost response is reported as unknown with the read-back,
-    /// never resent.
-    public func fund(iccid: String, amount: Money, walletBefore: Money? = nil) async -> OperationReport {
+    /// Funds once. A lost response is reported as unknown with the read-back
+    /// of the wallet and the reseller balance, before and after; it is never resent.
+    public func fund(
+        iccid: String, amount: Money, walletBefore: Money? = nil, resellerBalanceBefore: Money? = nil
+    ) async -> OperationReport {
         do {
             switch try await client.fund(iccid: iccid, amount: amount) {
             case .applied(let result):
@@ -100,18 +102,35 @@ public struct FleetOperations: Sendable {
                     message: "Funded \(amount) to \(iccid).\(wallet)", iccid: iccid, walletBefore: walletBefore)
             case .unknown(let unknown):
                 await recordInLoop(unknown.esimAfter)
-                let before = walletBefore.map { "before \($0), " } ?? ""
-                let wallet = unknown.esimAfter?.walletBalance.map { "wallet reads \($0)" } ?? "wallet could not be read"
+                let message = Self.unknownFundMessage(
+                    iccid: iccid, amount: amount,
+                    wallet: (walletBefore, unknown.esimAfter?.walletBalance),
+                    resellerBalance: (resellerBalanceBefore, unknown.resellerBalanceAfter?.balance))
                 return OperationReport(
                     outcome: .unknown, esim: unknown.esimAfter, resellerBalance: unknown.resellerBalanceAfter?.balance,
-                    message: "Fund of \(amount) to \(iccid) may or may not have been applied (\(before)\(wallet)). Check before funding again.",
-                    iccid: iccid, walletBefore: walletBefore)
+                    message: message, iccid: iccid, walletBefore: walletBefore)
             }
         } catch {
             var report = failure("Fund \(amount)", iccid, error)
             report.walletBefore = walletBefore
             return report
         }
+    }
+
+    /// Returns the report of a fund with a lost response: "Fund of $3.00 to
+    /// 8910…: no response; outcome unknown. Wallet $12.50 → $15.50, reseller
+    /// balance $5,000.00 → $4,997.00. Check before funding again."
+    public static func unknownFundMessage(
+        iccid: String, amount: Money, wallet: (before: Money?, after: Money?),
+        resellerBalance: (before: Money?, after: Money?)
+    ) -> String {
+        func change(_ values: (before: Money?, after: Money?)) -> String {
+            let before = values.before.map { "\($0)" } ?? "unknown"
+            let after = values.after.map { "\($0)" } ?? "could not be read"
+            return "\(before) → \(after)"
+        }
+        return "Fund of \(amount) to \(iccid): no response; outcome unknown. Wallet \(change(wallet)), "
+            + "reseller balance \(change(resellerBalance)). Check before funding again."
     }
 
     /// Brings a wallet read as `currentWallet` up to `target` with one fund

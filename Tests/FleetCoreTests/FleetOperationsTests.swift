@@ -74,6 +74,19 @@ import Testing
         #expect(report.walletBefore == wallet)
     }
 
+    @Test func unknownFundMessageShowsBothBeforeAndAfter() {
+        let message = FleetOperations.unknownFundMessage(
+            iccid: testICCID(1), amount: .dollars(3), wallet: (Money(cents: 1250), Money(cents: 1550)),
+            resellerBalance: (.dollars(5000), .dollars(4997)))
+        #expect(message == "Fund of $3.00 to \(testICCID(1)): no response; outcome unknown. Wallet $12.50 → $15.50, reseller balance $5,000.00 → $4,997.00. Check before funding again.")
+    }
+
+    @Test func unknownFundMessageNamesUnreadFigures() {
+        let message = FleetOperations.unknownFundMessage(
+            iccid: testICCID(1), amount: .dollars(3), wallet: (nil, nil), resellerBalance: (.dollars(5000), nil))
+        #expect(message.contains("Wallet unknown → could not be read, reseller balance $5,000.00 → could not be read."))
+    }
+
     @Test func topUpAmountIsTheDifference() {
         #expect(FleetOperations.topUpAmount(currentWallet: Money(cents: 350), target: .dollars(20)) == Money(cents: 1650))
         #expect(FleetOperations.topUpAmount(currentWallet: .dollars(20), target: .dollars(20)) == nil)

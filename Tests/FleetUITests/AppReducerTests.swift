@@ -156,7 +156,9 @@ import Testing
         type("12.5", in: &state)
         let effects = press([.enter], in: &state)
 
-        #expect(effects == [.perform(.fund(iccid: Fixtures.traveler.iccid, amount: Money(cents: 1250), walletBefore: Fixtures.traveler.walletBalance))])
+        #expect(effects == [.perform(.fund(
+            iccid: Fixtures.traveler.iccid, amount: Money(cents: 1250), walletBefore: Fixtures.traveler.walletBalance,
+            resellerBalanceBefore: Money(cents: 500_000)))])
         #expect(state.mode == .browsing)
         // Enter on the table now opens the detail; it never sends the fund again.
         #expect(press([.enter], in: &state) == [.selectDetail(iccid: Fixtures.traveler.iccid)])
@@ -338,7 +340,8 @@ import Testing
     @Test func fundBelowThresholdSendsAtOnce() {
         var state = stateWithLargeAmountEntered("99.99")
         #expect(press([.enter], in: &state) == [.perform(.fund(
-            iccid: Fixtures.traveler.iccid, amount: Money(cents: 9_999), walletBefore: Fixtures.traveler.walletBalance))])
+            iccid: Fixtures.traveler.iccid, amount: Money(cents: 9_999), walletBefore: Fixtures.traveler.walletBalance,
+            resellerBalanceBefore: Money(cents: 500_000)))])
     }
 
     @Test func thresholdComesFromTheState() {
@@ -378,7 +381,8 @@ import Testing
         let effects = press([.enter], in: &state)
 
         #expect(effects == [.perform(.fund(
-            iccid: Fixtures.traveler.iccid, amount: .dollars(4000), walletBefore: Fixtures.traveler.walletBalance))])
+            iccid: Fixtures.traveler.iccid, amount: .dollars(4000), walletBefore: Fixtures.traveler.walletBalance,
+            resellerBalanceBefore: Money(cents: 500_000)))])
         #expect(state.mode == .browsing)
         #expect(press([.enter], in: &state) == [.selectDetail(iccid: Fixtures.traveler.iccid)])
     }

@@ -254,7 +254,9 @@ private final class LoopResult: @unchecked Sendable {
         #expect(await result.finished())
         #expect(result.value == DashboardApp.unknownOutcomeExitStatus)
         #expect(terminal.stopCount == 1)
-        let request = OperationRequest.fund(iccid: Fixtures.traveler.iccid, amount: .dollars(4), walletBefore: Fixtures.traveler.walletBalance)
+        let request = OperationRequest.fund(
+            iccid: Fixtures.traveler.iccid, amount: .dollars(4), walletBefore: Fixtures.traveler.walletBalance,
+            resellerBalanceBefore: nil)
         #expect(app.unfinishedRequests == [request])
         #expect(request.unknownAtExitMessage == "the fund of $4.00 to \(Fixtures.traveler.iccid) was sent but no result arrived before quitting; its outcome is unknown. Check the SIM before funding again.")
         let line = AuditLog.line(for: request.unknownAtExitAuditRecord())

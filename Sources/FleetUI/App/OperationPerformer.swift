@@ -14,8 +14,9 @@ extension FleetOperations: OperationPerformer {
             return await enable(iccid: iccid)
         case .disable(let iccid):
             return await disable(iccid: iccid)
-        case .fund(let iccid, let amount, let walletBefore):
-            return await fund(iccid: iccid, amount: amount, walletBefore: walletBefore)
+        case .fund(let iccid, let amount, let walletBefore, let resellerBalanceBefore):
+            return await fund(
+                iccid: iccid, amount: amount, walletBefore: walletBefore, resellerBalanceBefore: resellerBalanceBefore)
         case .throttle(let iccid, let speed):
             return await throttle(iccid: iccid, speed: speed)
         }

@@ -31,14 +31,15 @@ extension AppEvent {
 public enum OperationRequest: Hashable, Sendable {
     case enable(iccid: String)
     case disable(iccid: String)
-    /// `walletBefore` is the wallet the table showed, for the before/after
-    /// report when the outcome is unknown.
-    case fund(iccid: String, amount: Money, walletBefore: Money?)
+    /// `walletBefore` and `resellerBalanceBefore` are the figures on screen
+    /// when the fund was sent, for the before/after report when the outcome
+    /// is unknown.
+    case fund(iccid: String, amount: Money, walletBefore: Money?, resellerBalanceBefore: Money? = nil)
     case throttle(iccid: String, speed: ThrottleSpeed)
 
     public var iccid: String {
         switch self {
-        case .enable(let iccid), .disable(let iccid), .fund(let iccid, _, _), .throttle(let iccid, _):
+        case .enable(let iccid), .disable(let iccid), .fund(let iccid, _, _, _), .throttle(let iccid, _):
             return iccid
         }
     }
@@ -48,7 +49,7 @@ public enum OperationRequest: Hashable, Sendable {
         switch self {
         case .enable(let iccid): return "Enabling \(iccid)…"
         case .disable(let iccid): return "Disabling \(iccid)…"
-        case .fund(let iccid, let amount, _): return "Funding \(amount) to \(iccid)…"
+        case .fund(let iccid, let amount, _, _): return "Funding \(amount) to \(iccid)…"
         case .throttle(let iccid, let speed): return "Throttling \(iccid) to \(ThrottleSpeed.label(speed))…"
         }
     }
@@ -62,7 +63,7 @@ public enum OperationRequest: Hashable, Sendable {
             return "the enable of \(iccid) \(sent) Check the SIM's status before enabling it again."
         case .disable(let iccid):
             return "the disable of \(iccid) \(sent) Check the SIM's status before disabling it again."
-        case .fund(let iccid, let amount, _):
+        case .fund(let iccid, let amount, _, _):
             return "the fund of \(amount) to \(iccid) \(sent) Check the SIM before funding again."
         case .throttle(let iccid, let speed):
             return "the throttle of \(iccid) to \(ThrottleSpeed.label(speed)) \(sent) Check the SIM's speed before throttling it again."
@@ -77,7 +78,7 @@ public enum OperationRequest: Hashable, Sendable {
             return AuditRecord(requestID: UUID(), time: time, action: .enable, iccid: iccid, phase: .unknown(reason: reason))
         case .disable(let iccid):
             return AuditRecord(requestID: UUID(), time: time, action: .disable, iccid: iccid, phase: .unknown(reason: reason))
-        case .fund(let iccid, let amount, _):
+        case .fund(let iccid, let amount, _, _):
             return AuditRecord(requestID: UUID(), time: time, action: .fund, iccid: iccid, amount: amount, phase: .unknown(reason: reason))
         case .throttle(let iccid, let speed):
             return AuditRecord(requestID: UUID(), time: time, action: .throttle, iccid: iccid, detail: speed.rawValue, phase: .unknown(reason: reason))

@@ -22,7 +22,8 @@ extension AppState {
                     return []
                 }
                 mode = .browsing
-                return send(.fund(iccid: prompt.iccid, amount: amount, walletBefore: walletBefore))
+                return send(.fund(
+                    iccid: prompt.iccid, amount: amount, walletBefore: walletBefore, resellerBalanceBefore: resellerBalance))
             } catch {
                 prompt.error = error.description
                 status = StatusMessage("Fund not sent: \(error.description)", kind: .error)
@@ -50,7 +51,8 @@ extension AppState {
             if confirmation.text == confirmation.expectedText {
                 mode = .browsing
                 return send(.fund(
-                    iccid: confirmation.iccid, amount: confirmation.amount, walletBefore: confirmation.walletBefore))
+                    iccid: confirmation.iccid, amount: confirmation.amount, walletBefore: confirmation.walletBefore,
+                    resellerBalanceBefore: confirmation.resellerBalanceBefore))
             }
             confirmation.error = confirmation.text.isEmpty
                 ? "Type the last 4 digits of the ICCID, then Enter."
