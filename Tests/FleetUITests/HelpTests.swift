@@ -45,13 +45,15 @@ import Testing
         var state = Fixtures.state(width: 80, height: 12)
         _ = press([.character("?")], in: &state)
         var lines = DashboardView.render(state, theme: .builtIn).lines()
-        #expect(lines.contains { $0.contains("↑↓ scroll, lines 1–9 of 29. Esc closes.") })
+        #expect(lines.contains { $0.contains("↑↓ scroll, lines 1–8 of 29. Esc closes.") })
+        // The box leaves the bottom row to the key hints.
+        #expect(lines[11] == " ↑↓ j/k scroll   Esc ? q close")
 
         _ = press(Array(repeating: .down, count: 40), in: &state)
         #expect(state.mode == .help(scroll: HelpView.maximumScroll(state)))
         lines = DashboardView.render(state, theme: .builtIn).lines()
         #expect(lines.contains { $0.contains("Backspace Ctrl-U  delete a character, clear the field") })
-        #expect(lines.contains { $0.contains("lines 21–29 of 29") })
+        #expect(lines.contains { $0.contains("lines 22–29 of 29") })
     }
 
     @Test func readOnlyHelpSaysActionsAreOff() {
@@ -75,5 +77,45 @@ import Testing
         _ = press([.character("/"), .character("?")], in: &state)
 
         #expect(state.mode == .filterPrompt(FilterPrompt(text: "?")))
+    }
+}
+
+/// Every prompt and picker at the minimum size keeps its last line and the key hints.
+@Suite struct ModalFitTests {
+    private func screen(after keys: [Key], width: Int = 60, height: Int = 10) -> [String] {
+        var state = Fixtures.state(width: width, height: height)
+        for key in keys { _ = state.reduce(.key(key)) }
+        return DashboardView.render(state, theme: .builtIn).lines()
+    }
+
+    @Test func throttlePickerFitsMinimumSize() {
+        let lines = screen(after: [.character("t")])
+        #expect(lines.contains { $0.contains("Enter applies. Esc cancels.") })
+        #expect(lines[9].contains("Esc"))
+        #expect(!lines[9].contains("└"))
+    }
+
+    @Test func throttlePickerScrollsToHighlighted() {
+        let lines = screen(after: [.character("t"), .end])
+        let last = ThrottleSpeed.label(ThrottleSpeed.allCases.last!)
+        #expect(lines.contains { $0.contains(" \(last)") })
+        #expect(lines.contains { $0.contains("Enter applies. Esc cancels.") })
+    }
+
+    @Test(arguments: ["f", "/", "s", "?"])
+    func promptKeepsFooterAtMinimumSize(key: String) {
+        let lines = screen(after: [.character(Character(key))])
+        #expect(!lines[9].contains("└"))
+        #expect(!lines[9].contains("│"))
+    }
+
+    @Test func fundPromptWithErrorKeepsFieldAndHint() {
+        var keys: [Key] = [.character("f")]
+        keys += "12.345".map { Key.character($0) }
+        keys.append(.enter)
+        let lines = screen(after: keys)
+        #expect(lines.contains { $0.contains("Amount in USD: 12.345_") })
+        #expect(lines.contains { $0.contains("Enter sends the fund once. Esc cancels.") })
+        #expect(!lines[9].contains("└"))
     }
 }

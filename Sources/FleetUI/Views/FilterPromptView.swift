@@ -15,6 +15,7 @@ public enum FilterPromptView {
         lines += TextLayout.wrap(help, toWidth: width).map { ($0, theme.prompt) }
         lines.append(("", theme.prompt))
         lines.append(("Enter applies the filter. Esc cancels. Ctrl-U clears the field.", theme.prompt))
+        lines = ModalBox.fitting(lines, rows: ModalBox.maximumContentRows(screenHeight: buffer.height)) { $0.0.isEmpty }
 
         let box = ModalBox.draw(title: "Filter", contentWidth: width, contentRows: lines.count, style: theme.prompt, into: &buffer)
         for (row, (text, style)) in lines.enumerated() {

@@ -15,11 +15,12 @@ public enum FundConfirmationView {
         lines.append(("Send \(amount) to \(confirmation.iccid)?", theme.prompt))
         lines.append(("Wallet \(beforeAfter(confirmation.walletBefore, plus: amount))", theme.prompt))
         lines.append(("Reseller balance \(beforeAfter(confirmation.resellerBalanceBefore, plus: Money(cents: -amount.cents)))", theme.prompt))
-        let fieldRow = lines.count
         lines.append(("Last 4 digits of the ICCID: ", theme.prompt))
         lines += errorLines.map { ($0, theme.promptError) }
         lines.append(("Enter sends the fund once. Esc cancels.", theme.prompt))
 
+        lines = ModalBox.fitting(lines, rows: ModalBox.maximumContentRows(screenHeight: buffer.height)) { $0.0.isEmpty }
+        let fieldRowAfterFit = lines.firstIndex { $0.0 == "Last 4 digits of the ICCID: " } ?? 0
         let box = ModalBox.draw(
             title: "Confirm fund of \(amount)", contentWidth: width, contentRows: lines.count,
             style: theme.prompt, into: &buffer)
@@ -28,7 +29,7 @@ public enum FundConfirmationView {
         }
         let fieldColumn = DisplayWidth.of("Last 4 digits of the ICCID: ")
         let field = TextLayout.padRight(confirmation.text + "_", toWidth: FundConfirmation.maximumLength + 1)
-        box.put(field, row: fieldRow, column: fieldColumn, style: theme.promptSelection, into: &buffer)
+        box.put(field, row: fieldRowAfterFit, column: fieldColumn, style: theme.promptSelection, into: &buffer)
     }
 
     /// "$12.50 → $4,012.50", or "unknown now" when the value before is unknown.

@@ -16,12 +16,13 @@ public enum FundPromptView {
         let balance = state.resellerBalance.map { "\($0)" } ?? "unknown"
         lines.append(("Wallet \(wallet)   Reseller balance \(balance)", theme.prompt))
         lines.append(("", theme.prompt))
-        let amountRow = lines.count
         lines.append(("Amount in USD: ", theme.prompt))
         lines += errorLines.map { ($0, theme.promptError) }
         lines.append(("", theme.prompt))
         lines.append(("Enter sends the fund once. Esc cancels.", theme.prompt))
 
+        lines = ModalBox.fitting(lines, rows: ModalBox.maximumContentRows(screenHeight: buffer.height)) { $0.0.isEmpty }
+        let fieldRowAfterFit = lines.firstIndex { $0.0 == "Amount in USD: " } ?? 0
         let box = ModalBox.draw(
             title: "Fund \(prompt.iccid)", contentWidth: width, contentRows: lines.count,
             style: theme.prompt, into: &buffer)
@@ -32,6 +33,6 @@ public enum FundPromptView {
         let fieldColumn = DisplayWidth.of("Amount in USD: ")
         let fieldWidth = FundPrompt.maximumLength + 1
         let field = TextLayout.padRight(prompt.text + "_", toWidth: fieldWidth)
-        box.put(field, row: amountRow, column: fieldColumn, style: theme.promptSelection, into: &buffer)
+        box.put(field, row: fieldRowAfterFit, column: fieldColumn, style: theme.promptSelection, into: &buffer)
     }
 }

@@ -58,7 +58,7 @@ public enum HelpView {
 
     /// Returns the rows of the box that show help lines; the last inner row contains the scroll hint.
     static func visibleRows(contentCount: Int, screenHeight: Int) -> Int {
-        let innerHeight = min(contentCount + 1 + 2, screenHeight) - 2
+        let innerHeight = min(contentCount + 1, ModalBox.maximumContentRows(screenHeight: screenHeight))
         return max(1, innerHeight - 1)
     }
 

@@ -8,14 +8,15 @@ struct ModalBox {
 
     /// Draws an empty box with `title` in its top border, centered on the
     /// screen, with room for `contentRows` rows of `contentWidth` columns, or
-    /// less when the screen is smaller.
+    /// less when the screen is smaller. The box never covers the bottom row,
+    /// so the key hints stay visible.
     static func draw(
         title: String, contentWidth: Int, contentRows: Int, style: CellStyle, into buffer: inout ScreenBuffer
     ) -> ModalBox {
         let outerWidth = min(contentWidth + 4, buffer.width)
-        let outerHeight = min(contentRows + 2, buffer.height)
+        let outerHeight = min(contentRows + 2, maximumContentRows(screenHeight: buffer.height) + 2)
         let left = (buffer.width - outerWidth) / 2
-        let top = max(0, (buffer.height - outerHeight) / 2)
+        let top = max(0, min((buffer.height - outerHeight) / 2, buffer.height - 1 - outerHeight))
         let innerWidth = outerWidth - 4
 
         buffer.put("┌" + String(repeating: "─", count: outerWidth - 2) + "┐", x: left, y: top, style: style)
@@ -36,5 +37,25 @@ struct ModalBox {
     func put(_ text: String, row: Int, column: Int = 0, style: CellStyle, into buffer: inout ScreenBuffer) -> Int {
         guard row < innerHeight, column < innerWidth else { return innerX + column }
         return buffer.put(text, x: innerX + column, y: innerY + row, style: style, maxWidth: innerWidth - column)
+    }
+
+    /// Returns the most rows inside the border on a screen `screenHeight`
+    /// rows tall: the border and the footer row take three.
+    static func maximumContentRows(screenHeight: Int) -> Int {
+        max(1, screenHeight - 3)
+    }
+
+    /// Returns `lines` cut to at most `rows`: blank lines go first, then the
+    /// lines just before the last one, so the first line (the field) and the
+    /// last (what Enter and Esc do) stay.
+    static func fitting<Line>(_ lines: [Line], rows: Int, isBlank: (Line) -> Bool) -> [Line] {
+        var lines = lines
+        while lines.count > rows, let blank = lines.indices.dropFirst().dropLast().last(where: { isBlank(lines[$0]) }) {
+            lines.remove(at: blank)
+        }
+        while lines.count > max(2, rows) {
+            lines.remove(at: lines.count - 2)
+        }
+        return lines
     }
 }

@@ -1,7 +1,8 @@
 import CitrusAPI
 
 /// The throttle speed picker: every speed Citrus accepts, the highlighted
-/// one in the selection style, the SIM's current speed marked.
+/// one in the selection style, the SIM's current speed marked. On a short
+/// screen the list scrolls to keep the highlighted speed in view.
 public enum ThrottlePickerView {
     static let contentWidth = 40
 
@@ -12,12 +13,16 @@ public enum ThrottlePickerView {
             title: "Throttle \(picker.iccid)", contentWidth: width, contentRows: speeds.count + 2,
             style: theme.prompt, into: &buffer)
 
-        for (row, speed) in speeds.enumerated() {
+        let listRows = max(1, box.innerHeight - 2)
+        let first = max(0, min(picker.highlighted - listRows / 2, speeds.count - listRows))
+        for row in 0..<min(listRows, speeds.count) {
+            let index = first + row
+            let speed = speeds[index]
             let marker = speed == picker.current ? "  (current)" : ""
             let text = TextLayout.padRight(" \(ThrottleSpeed.label(speed))\(marker)", toWidth: box.innerWidth)
-            let style = row == picker.highlighted ? theme.promptSelection : theme.prompt
+            let style = index == picker.highlighted ? theme.promptSelection : theme.prompt
             box.put(text, row: row, style: style, into: &buffer)
         }
-        box.put("Enter applies. Esc cancels.", row: speeds.count + 1, style: theme.prompt, into: &buffer)
+        box.put("Enter applies. Esc cancels.", row: min(listRows, speeds.count) + 1, style: theme.prompt, into: &buffer)
     }
 }
