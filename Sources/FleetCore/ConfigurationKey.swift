@@ -72,8 +72,9 @@ extension FleetConfiguration {
             budgetPerMinute = try Self.integer(value, name: name, range: 1...100,
                 fix: "Use a whole number of requests per minute from 1 to 100 (Citrus allows 100 per key), such as \(name) = 60.")
         case .refreshIntervalSeconds:
-            refreshIntervalSeconds = try Self.integer(value, name: name, range: 1...3600,
-                fix: "Use a whole number of seconds from 1 to 3600, such as \(name) = 10.")
+            // The same range as --interval.
+            refreshIntervalSeconds = try Self.integer(value, name: name, range: 1...86_400,
+                fix: "Use a whole number of seconds from 1 to 86400, such as \(name) = 10.")
         case .staleAfterSeconds:
             staleAfterSeconds = try Self.integer(value, name: name, range: 1...86_400,
                 fix: "Use a whole number of seconds from 1 to 86400, such as \(name) = 600.")

@@ -8,13 +8,13 @@ import Foundation
 /// `~/.config/citrus-fleet/config`, or `CITRUS_FLEET_CONFIG`), with one
 /// `key = value` per line. Values may be in double quotes; `#` starts a
 /// comment at the start of a line or after a space. A missing file is not an
-/// error. Every invalid value is an error that names the file, the line and
+/// error, unless `CITRUS_FLEET_CONFIG` names it. Every invalid value is an error that names the file, the line and
 /// the fix.
 ///
 /// | key | environment variable | default |
 /// |---|---|---|
 /// | `budget_per_minute` | `CITRUS_FLEET_BUDGET` | 60 (1–100) |
-/// | `refresh_interval_seconds` | `CITRUS_FLEET_REFRESH_INTERVAL` | 10 (1–3600) |
+/// | `refresh_interval_seconds` | `CITRUS_FLEET_REFRESH_INTERVAL` | 10 (1–86400) |
 /// | `theme` | `CITRUS_FLEET_THEME` | `default` |
 /// | `api_key_file` | `CITRUS_FLEET_API_KEY_FILE` | none |
 /// | `low_wallet_threshold_usd` | `CITRUS_FLEET_LOW_WALLET` | 5 |
@@ -64,6 +64,11 @@ public struct FleetConfiguration: Sendable, Hashable {
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> FleetConfiguration {
         var configuration = FleetConfiguration(environment: environment)
         let url = FleetPaths.configFile(environment: environment)
+        if let named = environment["CITRUS_FLEET_CONFIG"], !named.isEmpty, !FileManager.default.fileExists(atPath: url.path) {
+            throw ConfigurationError(
+                source: "environment variable CITRUS_FLEET_CONFIG", line: nil,
+                message: "the configuration file \(url.path) was not found. Create it, correct the path, or unset CITRUS_FLEET_CONFIG to use \(FleetPaths.configDirectory(environment: environment).appendingPathComponent("config").path).")
+        }
         if FileManager.default.fileExists(atPath: url.path) {
             let text: String
             do {

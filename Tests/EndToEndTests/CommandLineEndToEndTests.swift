@@ -89,6 +89,15 @@ import Testing
         }
     }
 
+    @Test func missingNamedConfigFileExitsTwo() async throws {
+        try await offCooperativePool {
+            let result = try runFleet([], environment: ["CITRUS_FLEET_CONFIG=/nonexistent"])
+
+            #expect(result.status == 2)
+            #expect(result.output.contains("CITRUS_FLEET_CONFIG: the configuration file /nonexistent was not found. Create it, correct the path, or unset CITRUS_FLEET_CONFIG"))
+        }
+    }
+
     @Test func intervalOutOfRangeIsRejected() async throws {
         try await offCooperativePool {
             let result = try runFleet(["--interval", "0"])

@@ -65,7 +65,7 @@ import Testing
     @Test func errorsNameFileLineAndFix() {
         let path = "/home/op/.config/citrus-fleet/config"
         #expect(error("\nbudget_per_minute = 500") == "\(path):2: budget_per_minute = \"500\" is invalid. Use a whole number of requests per minute from 1 to 100 (Citrus allows 100 per key), such as budget_per_minute = 60.")
-        #expect(error("refresh_interval_seconds = ten") == "\(path):1: refresh_interval_seconds = \"ten\" is invalid. Use a whole number of seconds from 1 to 3600, such as refresh_interval_seconds = 10.")
+        #expect(error("refresh_interval_seconds = ten") == "\(path):1: refresh_interval_seconds = \"ten\" is invalid. Use a whole number of seconds from 1 to 86400, such as refresh_interval_seconds = 10.")
         #expect(error("colour = red")?.hasPrefix("\(path):1: unknown key \"colour\". Known keys: budget_per_minute, ") == true)
         #expect(error("budget_per_minut = 60") == "\(path):1: unknown key \"budget_per_minut\". Did you mean budget_per_minute?")
         #expect(error("theme") == "\(path):1: \"theme\" is not a setting. Write key = value, such as budget_per_minute = 60.")
@@ -88,7 +88,7 @@ import Testing
         var configuration = FleetConfiguration(environment: environment)
         #expect(throws: ConfigurationError(
             source: "environment variable CITRUS_FLEET_REFRESH_INTERVAL", line: nil,
-            message: "refresh_interval_seconds = \"0\" is invalid. Use a whole number of seconds from 1 to 3600, such as refresh_interval_seconds = 10.")) {
+            message: "refresh_interval_seconds = \"0\" is invalid. Use a whole number of seconds from 1 to 86400, such as refresh_interval_seconds = 10.")) {
             try configuration.applyEnvironment(["CITRUS_FLEET_REFRESH_INTERVAL": "0"])
         }
     }
@@ -111,6 +111,26 @@ import Testing
         try configuration.applyEnvironment(["CITRUS_FLEET_LOW_WALLET": "8"])
         #expect(configuration.configuredKeys == ["refresh_interval_seconds", "low_wallet_threshold_usd"])
         #expect(FleetConfiguration(environment: environment).configuredKeys.isEmpty)
+    }
+
+    @Test func missingNamedConfigFileIsAnError() {
+        let environment = ["HOME": "/home/op", "CITRUS_FLEET_CONFIG": "/nonexistent/citrus.conf"]
+        #expect(throws: ConfigurationError(
+            source: "environment variable CITRUS_FLEET_CONFIG", line: nil,
+            message: "the configuration file /nonexistent/citrus.conf was not found. Create it, correct the path, or unset CITRUS_FLEET_CONFIG to use /home/op/.config/citrus-fleet/config.")
+        ) {
+            try FleetConfiguration.load(environment: environment)
+        }
+    }
+
+    @Test func intervalRangeMatchesCommandLine() throws {
+        var configuration = FleetConfiguration(environment: ["HOME": "/home/op"])
+        try configuration.applyEnvironment(["CITRUS_FLEET_REFRESH_INTERVAL": "86400"])
+        #expect(configuration.refreshIntervalSeconds == 86_400)
+        #expect(throws: ConfigurationError.self) {
+            var other = FleetConfiguration(environment: ["HOME": "/home/op"])
+            try other.applyEnvironment(["CITRUS_FLEET_REFRESH_INTERVAL": "86401"])
+        }
     }
 
     @Test func missingFileGivesDefaults() throws {
