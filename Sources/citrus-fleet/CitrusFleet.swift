@@ -120,6 +120,7 @@ enum CitrusFleet {
             isDemo: target.isDemo, isReadOnly: commandLine.isReadOnly, width: width, height: height,
             now: connection.fleetClock.now(), metrics: configuration.metricsConfiguration)
         state.confirmFundAbove = configuration.confirmFundAbove
+        state.fundResponseTimeout = connection.client.configuration.requestTimeout
         let app = DashboardApp(
             state: state, theme: theme, clock: connection.fleetClock,
             performer: FleetOperations(client: connection.client, refreshLoop: refreshLoop),

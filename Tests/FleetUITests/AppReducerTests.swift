@@ -408,6 +408,29 @@ import Testing
         #expect(text.contains("Enter sends the fund once. Esc cancels."))
     }
 
+    @Test func fundWithoutReportAfterTimeoutSaysReadingBack() {
+        var state = Fixtures.state()
+        state.fundResponseTimeout = 30
+        _ = press([.character("f")], in: &state)
+        _ = type("3", in: &state)
+        _ = press([.enter], in: &state)
+        #expect(state.status?.text == "Funding $3.00 to \(Fixtures.traveler.iccid)…")
+
+        _ = state.reduce(.tick(Fixtures.now.addingTimeInterval(29)))
+        #expect(state.status?.text == "Funding $3.00 to \(Fixtures.traveler.iccid)…")
+        _ = state.reduce(.tick(Fixtures.now.addingTimeInterval(31)))
+        #expect(state.status == StatusMessage(
+            "Fund of $3.00 to \(Fixtures.traveler.iccid): no response within 30 s; outcome unknown, reading the SIM back…",
+            kind: .warning))
+
+        let request = OperationRequest.fund(
+            iccid: Fixtures.traveler.iccid, amount: .dollars(3), walletBefore: Fixtures.traveler.walletBalance,
+            resellerBalanceBefore: Money(cents: 500_000))
+        _ = state.reduce(.operationFinished(request, OperationReport(outcome: .unknown, esim: nil, message: "final")))
+        _ = state.reduce(.tick(Fixtures.now.addingTimeInterval(40)))
+        #expect(state.status?.text == "final")
+    }
+
     @Test(arguments: [(60, 10), (80, 24)])
     func confirmationFitsSmallScreens(width: Int, height: Int) {
         var state = Fixtures.state(width: width, height: height)

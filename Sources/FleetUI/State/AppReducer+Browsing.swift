@@ -133,6 +133,9 @@ extension AppState {
 
     mutating func send(_ request: OperationRequest) -> [Effect] {
         pendingICCIDs.insert(request.iccid)
+        if case .fund(let iccid, let amount, _, _) = request {
+            fundsInFlight[iccid] = FundInFlight(amount: amount, sentAt: wallNow)
+        }
         status = StatusMessage(request.progressMessage, kind: .info)
         return [.perform(request)]
     }

@@ -41,6 +41,7 @@ extension AppState {
             now = date
             wallNow = wall ?? date
             if let expiry = status?.expiresAt, expiry <= wallNow { status = nil }
+            reportLostFundResponses()
             return []
         case .terminationRequested:
             return quit()
@@ -76,6 +77,7 @@ extension AppState {
 
     mutating func applyReport(_ report: OperationReport, for request: OperationRequest) {
         pendingICCIDs.remove(request.iccid)
+        fundsInFlight[request.iccid] = nil
         if let esim = report.esim {
             fleet.record(esim, at: now)
             if esim.iccid == detailICCID { detail = esim }
@@ -89,6 +91,20 @@ extension AppState {
         case .unknown: kind = .warning
         }
         status = StatusMessage(report.message, kind: kind)
+    }
+
+    /// Says so in the status line when a fund has had no report for longer
+    /// than the client's request timeout: its POST timed out, so the outcome is
+    /// unknown and the client is reading the SIM and the balance back.
+    mutating func reportLostFundResponses() {
+        guard let fundResponseTimeout else { return }
+        for (iccid, fund) in fundsInFlight.sorted(by: { $0.key < $1.key })
+        where !fund.reportedLost && wallNow.timeIntervalSince(fund.sentAt) > fundResponseTimeout {
+            fundsInFlight[iccid]?.reportedLost = true
+            status = StatusMessage(
+                "Fund of \(fund.amount) to \(iccid): no response within \(Int(fundResponseTimeout)) s; outcome unknown, reading the SIM back…",
+                kind: .warning)
+        }
     }
 
     // NOTE: a sweep page read before an action's result but delivered after it

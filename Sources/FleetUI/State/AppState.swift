@@ -69,6 +69,14 @@ public struct FundConfirmation: Equatable, Sendable {
     public static let maximumLength = 8
 }
 
+/// A fund sent and not yet reported.
+struct FundInFlight: Equatable, Sendable {
+    var amount: Money
+    var sentAt: Date
+    /// Set once the status line says the response was lost.
+    var reportedLost = false
+}
+
 /// The filter prompt: the query typed so far, kept when it is rejected.
 public struct FilterPrompt: Equatable, Sendable {
     public var text: String
@@ -189,6 +197,12 @@ public struct AppState: Sendable {
     /// ICCIDs with an action in flight, so a second action on the same SIM
     /// waits for the first one's result.
     public var pendingICCIDs: Set<String> = []
+    /// The client's request timeout in seconds. A fund with no report after
+    /// it has lost its response, and the status line says the SIM is being
+    /// read back. Nil turns that message off.
+    public var fundResponseTimeout: TimeInterval?
+    /// The funds in flight, by ICCID, with when they were sent (wall clock).
+    var fundsInFlight: [String: FundInFlight] = [:]
     /// Funds of this amount or more need a typed confirmation
     /// (`confirm_fund_above_usd`).
     public var confirmFundAbove: Money = .dollars(100)
