@@ -13,3 +13,34 @@ func offCooperativePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T)
         }
     }
 }
+
+/// Runs `operation` as a task and blocks the calling thread until it ends.
+/// Call it only inside `offCooperativePool`, never on the cooperative pool.
+func waitBlocking<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) throws -> T {
+    let box = BlockingResult<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        do {
+            box.set(.success(try await operation()))
+        } catch {
+            box.set(.failure(error))
+        }
+        done.signal()
+    }
+    done.wait()
+    return try box.get()
+}
+
+/// The result of a `waitBlocking` task, handed from the task to the waiting thread.
+private final class BlockingResult<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<T, any Error>?
+
+    func set(_ value: Result<T, any Error>) {
+        lock.withLock { result = value }
+    }
+
+    func get() throws -> T {
+        try lock.withLock { result! }.get()
+    }
+}

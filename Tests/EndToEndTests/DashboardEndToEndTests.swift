@@ -172,32 +172,34 @@ struct DashboardEndToEndTests {
     }
 
     @Test func apiKeyTalksToBaseURLWithoutDemoBadge() async throws {
-        var options = SimulatorOptions()
-        options.seed = 3
-        options.apiKey = "rsk_e2e_key"
-        let server = try SimulatorServer.start(options: options)
-        defer { server.stop() }
-        let tmux = try TmuxSession()
-        defer { tmux.kill() }
-        let dashboard = DashboardDriver(tmux: tmux)
+        try await offCooperativePool {
+            var options = SimulatorOptions()
+            options.seed = 3
+            options.apiKey = "rsk_e2e_key"
+            let server = try SimulatorServer.start(options: options)
+            defer { server.stop() }
+            let tmux = try TmuxSession()
+            defer { tmux.kill() }
+            let dashboard = DashboardDriver(tmux: tmux)
 
-        let screen = try dashboard.launch(
-            "", environment: "CITRUS_API_KEY=rsk_e2e_key CITRUS_BASE_URL=\(server.baseURL.absoluteString)", expectsDemo: false)
-        #expect(screen[0].hasPrefix(" citrus-fleet   Reseller $5,000.00"))
+            let screen = try dashboard.launch(
+                "", environment: "CITRUS_API_KEY=rsk_e2e_key CITRUS_BASE_URL=\(server.baseURL.absoluteString)", expectsDemo: false)
+            #expect(screen[0].hasPrefix(" citrus-fleet   Reseller $5,000.00"))
 
-        let target = try dashboard.firstRow(in: screen) { $0.status == "active" }
-        try dashboard.select(target)
-        try tmux.press("d")
-        try tmux.waitFor("\(target.iccid) to show suspended") { lines in
-            DashboardDriver.row(target.iccid, in: lines)?.status == "suspended"
+            let target = try dashboard.firstRow(in: screen) { $0.status == "active" }
+            try dashboard.select(target)
+            try tmux.press("d")
+            try tmux.waitFor("\(target.iccid) to show suspended") { lines in
+                DashboardDriver.row(target.iccid, in: lines)?.status == "suspended"
+            }
+            let client = CitrusClient(configuration: CitrusClientConfiguration(baseURL: server.baseURL, apiKey: "rsk_e2e_key"))
+            #expect(try waitBlocking { try await client.esim(iccid: target.iccid) }.status == .suspended)
+
+            try tmux.press("q")
+            try dashboard.expectShellBack(exitStatus: 0)
+            let log = try String(contentsOf: dashboard.logFile, encoding: .utf8)
+            #expect(!log.contains("rsk_e2e_key"))
         }
-        let client = CitrusClient(configuration: CitrusClientConfiguration(baseURL: server.baseURL, apiKey: "rsk_e2e_key"))
-        #expect(try await client.esim(iccid: target.iccid).status == .suspended)
-
-        try tmux.press("q")
-        try dashboard.expectShellBack(exitStatus: 0)
-        let log = try String(contentsOf: dashboard.logFile, encoding: .utf8)
-        #expect(!log.contains("rsk_e2e_key"))
     }
 
     @Test func quitDuringHeldFundReportsUnknownOutcome() async throws {
