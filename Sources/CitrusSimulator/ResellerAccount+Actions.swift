@@ -47,7 +47,7 @@ extension ResellerAccount {
 
     /// Moves `cents` from the reseller balance to the SIM's wallet. Returns the SIM index.
     mutating func fund(iccid: String, cents: Int64, now: Int64) throws(APIError) -> Int {
-        let index = try index(of: iccid)
+        let index = try liveIndex(of: iccid, action: "fund")
         try checkWalletAction(index, action: "fund", now: now)
 
         let amountText = MicroDollars.display(MicroDollars.fromCents(cents))
@@ -76,7 +76,7 @@ extension ResellerAccount {
     /// Starts a defund: the wallet leaves at once and data pauses; the reseller
     /// balance is credited when it settles. Returns the SIM index.
     mutating func defund(iccid: String, now: Int64) throws(APIError) -> Int {
-        let index = try index(of: iccid)
+        let index = try liveIndex(of: iccid, action: "defund")
         try checkWalletAction(index, action: "defund", now: now)
         commit(index, now: now)
 
@@ -99,10 +99,17 @@ extension ResellerAccount {
         return index
     }
 
-    /// Runs the checks shared by fund and defund, in Citrus's order.
+    /// Returns the index of the SIM with `iccid`, or throws if there is none
+    /// or it is terminated: the first two checks of every state change.
+    private func liveIndex(of iccid: String, action: String) throws(APIError) -> Int {
+        let index = try index(of: iccid)
+        if esims[index].isTerminated { throw .terminated(iccid: iccid, action: action) }
+        return index
+    }
+
+    /// Runs the checks fund and defund add after `liveIndex`, in Citrus's order.
     private func checkWalletAction(_ index: Int, action: String, now: Int64) throws(APIError) {
         let esim = esims[index]
-        if esim.isTerminated { throw .terminated(iccid: esim.iccid, action: action) }
         if let groupID = esim.groupID { throw .inGroup(iccid: esim.iccid, groupID: groupID, action: action) }
         let readyAt = esim.createdAt + durationMillis(seconds: options.walletReadySeconds)
         if now < readyAt {
@@ -116,8 +123,7 @@ extension ResellerAccount {
     // MARK: State
 
     mutating func enable(iccid: String, now: Int64) throws(APIError) -> Int {
-        let index = try index(of: iccid)
-        if esims[index].isTerminated { throw .terminated(iccid: iccid, action: "enable") }
+        let index = try liveIndex(of: iccid, action: "enable")
         if let defund = esims[index].pendingDefund {
             throw .defundPending(iccid: iccid, action: "enable", settlesAt: defund.settlesAt)
         }
@@ -134,8 +140,7 @@ extension ResellerAccount {
     }
 
     mutating func disable(iccid: String, now: Int64) throws(APIError) -> Int {
-        let index = try index(of: iccid)
-        if esims[index].isTerminated { throw .terminated(iccid: iccid, action: "disable") }
+        let index = try liveIndex(of: iccid, action: "disable")
         commit(index, now: now)
         if !esims[index].suspended {
             esims[index].suspended = true
@@ -149,8 +154,7 @@ extension ResellerAccount {
     }
 
     mutating func throttle(iccid: String, speed: ThrottleSpeed, now: Int64) throws(APIError) -> Int {
-        let index = try index(of: iccid)
-        if esims[index].isTerminated { throw .terminated(iccid: iccid, action: "throttle") }
+        let index = try liveIndex(of: iccid, action: "throttle")
         commit(index, now: now)
         esims[index].throttle = speed
         noteStateChange(index, now: now)
@@ -160,8 +164,7 @@ extension ResellerAccount {
     /// Terminates the SIM for good. The remaining wallet is forfeited; a defund
     /// already settling still settles.
     mutating func terminate(iccid: String, now: Int64) throws(APIError) -> Int {
-        let index = try index(of: iccid)
-        if esims[index].isTerminated { throw .terminated(iccid: iccid, action: "terminate") }
+        let index = try liveIndex(of: iccid, action: "terminate")
         commit(index, now: now)
         esims[index].forfeitedMicros = esims[index].walletMicros
         esims[index].walletMicros = 0
