@@ -63,8 +63,7 @@ struct ConfigurationEndToEndTests {
             #expect(loopLine.hasSuffix("budget 40 requests/minute"))
             #expect(FileManager.default.fileExists(atPath: eventsFile))
 
-            try tmux.press("q")
-            try dashboard.expectShellBack(exitStatus: 0)
+            try dashboard.quit()
         }
     }
 }

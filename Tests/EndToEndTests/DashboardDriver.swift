@@ -111,6 +111,13 @@ struct DashboardDriver {
         line.range(of: #"^EXIT=[0-9]+$"#, options: .regularExpression) != nil
     }
 
+    /// Quits with q and checks that the dashboard exits with status 0 and
+    /// restores the shell (see `expectShellBack`).
+    func quit() throws {
+        try tmux.press("q")
+        try expectShellBack(exitStatus: 0)
+    }
+
     /// Waits until the shell prints the dashboard's exit status, then checks
     /// that the shell and the terminal are back (see `expectShellRestored`).
     func expectShellBack(exitStatus: Int32) throws {

@@ -33,8 +33,7 @@ struct DashboardEndToEndTests {
                     && DashboardDriver.statusLine(in: lines).contains("Disable succeeded for \(target.iccid)")
             }
 
-            try tmux.press("q")
-            try dashboard.expectShellBack(exitStatus: 0)
+            try dashboard.quit()
         }
     }
 
@@ -58,8 +57,7 @@ struct DashboardEndToEndTests {
                     && DashboardDriver.statusLine(in: lines).contains("Enable succeeded for \(target.iccid)")
             }
 
-            try tmux.press("q")
-            try dashboard.expectShellBack(exitStatus: 0)
+            try dashboard.quit()
         }
     }
 
@@ -88,8 +86,7 @@ struct DashboardEndToEndTests {
             #expect(wallet > before + 1_200)
             #expect(wallet <= before + 1_234)
 
-            try tmux.press("q")
-            try dashboard.expectShellBack(exitStatus: 0)
+            try dashboard.quit()
         }
     }
 
@@ -120,8 +117,7 @@ struct DashboardEndToEndTests {
             let log = try String(contentsOf: dashboard.logFile, encoding: .utf8)
             #expect(!log.contains("Sending fund"))
 
-            try tmux.press("q")
-            try dashboard.expectShellBack(exitStatus: 0)
+            try dashboard.quit()
         }
     }
 
@@ -145,8 +141,7 @@ struct DashboardEndToEndTests {
                     && DashboardDriver.statusLine(in: lines).contains("succeeded for \(target.iccid)")
             }
 
-            try tmux.press("q")
-            try dashboard.expectShellBack(exitStatus: 0)
+            try dashboard.quit()
         }
     }
 
@@ -166,8 +161,7 @@ struct DashboardEndToEndTests {
             }
             #expect(DashboardDriver.row(target.iccid, in: after)?.status == "active")
 
-            try tmux.press("q")
-            try dashboard.expectShellBack(exitStatus: 0)
+            try dashboard.quit()
         }
     }
 
@@ -195,8 +189,7 @@ struct DashboardEndToEndTests {
             let client = CitrusClient(configuration: CitrusClientConfiguration(baseURL: server.baseURL, apiKey: "rsk_e2e_key"))
             #expect(try waitBlocking { try await client.esim(iccid: target.iccid) }.status == .suspended)
 
-            try tmux.press("q")
-            try dashboard.expectShellBack(exitStatus: 0)
+            try dashboard.quit()
             let log = try String(contentsOf: dashboard.logFile, encoding: .utf8)
             #expect(!log.contains("rsk_e2e_key"))
         }

@@ -66,8 +66,7 @@ struct FleetViewEndToEndTests {
             #expect(rows.allSatisfy { (Self.dollarsPerHour(ofBurn: $0.burn) ?? 0) < 20 })
             #expect(rows.contains { $0.status == "pending" && $0.burn == "—" })
 
-            try tmux.press("q")
-            try dashboard.expectShellBack(exitStatus: 0)
+            try dashboard.quit()
         }
     }
 
@@ -109,8 +108,7 @@ struct FleetViewEndToEndTests {
                 lines.first?.contains("updated ") == true
             }
 
-            try tmux.press("q")
-            try dashboard.expectShellBack(exitStatus: 0)
+            try dashboard.quit()
         }
     }
 
@@ -149,8 +147,7 @@ struct FleetViewEndToEndTests {
             try tmux.press("Escape")
             try tmux.waitFor("the filter to clear") { $0[2].hasPrefix(" Showing all 242 SIMs") }
 
-            try tmux.press("q")
-            try dashboard.expectShellBack(exitStatus: 0)
+            try dashboard.quit()
         }
     }
 
@@ -186,8 +183,7 @@ struct FleetViewEndToEndTests {
             #expect(down.count > 10)
             #expect(down == down.sorted(by: >))
 
-            try tmux.press("q")
-            try dashboard.expectShellBack(exitStatus: 0)
+            try dashboard.quit()
         }
     }
 
@@ -217,8 +213,7 @@ struct FleetViewEndToEndTests {
 
             try tmux.press("v")
             try tmux.waitFor("the pane to close") { !$0.contains { $0.hasPrefix(" Events, newest first") } }
-            try tmux.press("q")
-            try dashboard.expectShellBack(exitStatus: 0)
+            try dashboard.quit()
         }
     }
 
@@ -243,8 +238,7 @@ struct FleetViewEndToEndTests {
 
             try tmux.press("Escape")
             try tmux.waitFor("the table to come back") { DashboardDriver.rows(in: $0).count >= 5 }
-            try tmux.press("q")
-            try dashboard.expectShellBack(exitStatus: 0)
+            try dashboard.quit()
         }
     }
 
@@ -265,8 +259,7 @@ struct FleetViewEndToEndTests {
 
             try tmux.press("Escape")
             try tmux.waitFor("the help to close") { !$0.contains { $0.contains("┌─ Keys ─") } }
-            try tmux.press("q")
-            try dashboard.expectShellBack(exitStatus: 0)
+            try dashboard.quit()
         }
     }
 }

@@ -49,8 +49,7 @@ struct ScaleEndToEndTests {
                 DashboardDriver.rows(in: lines).first?.iccid == topICCID
             }
 
-            try tmux.press("q")
-            try dashboard.expectShellBack(exitStatus: 0)
+            try dashboard.quit()
         }
     }
 }
