@@ -100,7 +100,7 @@ extension ResellerAccount {
     }
 
     /// Returns the index of the SIM with `iccid`, or throws if there is none
-    /// or it is terminated: the first two checks of every state change.
+    /// or it is terminated: the first two checks of every Citrus API state change.
     private func liveIndex(of iccid: String, action: String) throws(APIError) -> Int {
         let index = try index(of: iccid)
         if esims[index].isTerminated { throw .terminated(iccid: iccid, action: action) }
