@@ -14,7 +14,7 @@ struct APIError: Error {
         // Messages echo request values, which may contain control characters.
         writer.string(VisibleText.escapingControls(message))
         writer.endObject()
-        return HTTPResponse(status: status, headers: [("Content-Type", "application/json")] + headers, body: writer.bytes)
+        return HTTPResponse.json(status, body: writer.bytes, headers: headers)
     }
 
     static func validation(_ message: String) -> APIError {

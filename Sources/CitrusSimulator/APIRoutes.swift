@@ -55,7 +55,7 @@ enum APIRoutes {
     static func esimResponse(_ index: Int, account: inout ResellerAccount, now: Int64, status: Int = 200, providedCostCents: Int64? = nil) -> HTTPResponse {
         var writer = JSONWriter(reservingCapacity: 2048)
         account.writeESIM(index, now: now, into: &writer, providedCostCents: providedCostCents)
-        return HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: writer.bytes)
+        return HTTPResponse.json(status, body: writer.bytes)
     }
 
     private static func list(_ request: HTTPRequest, account: inout ResellerAccount, now: Int64) throws(APIError) -> HTTPResponse {
@@ -106,7 +106,7 @@ enum APIRoutes {
         writer.key("offset")
         writer.integer(offset)
         writer.endObject()
-        return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: writer.bytes)
+        return HTTPResponse.json(200, body: writer.bytes)
     }
 
     /// Reads an integer query parameter strictly: ASCII digits only, within `range`.
@@ -176,7 +176,7 @@ enum APIRoutes {
         writer.key("balance_remaining")
         writer.microDollarsRoundedDown(account.balanceMicros)
         writer.endObject()
-        return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: writer.bytes)
+        return HTTPResponse.json(200, body: writer.bytes)
     }
 
     private static func defundResponse(_ index: Int, account: ResellerAccount) -> HTTPResponse {
@@ -195,7 +195,7 @@ enum APIRoutes {
             writer.raw(String(minutes))
         }
         writer.endObject()
-        return HTTPResponse(status: 202, headers: [("Content-Type", "application/json")], body: writer.bytes)
+        return HTTPResponse.json(202, body: writer.bytes)
     }
 
     // MARK: Groups
@@ -227,7 +227,7 @@ enum APIRoutes {
         writer.key("total")
         writer.integer(simulatedGroups.count)
         writer.endObject()
-        return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: writer.bytes)
+        return HTTPResponse.json(200, body: writer.bytes)
     }
 
     // MARK: Account
@@ -244,7 +244,7 @@ enum APIRoutes {
         writer.key("lifetime_usage_usd")
         writer.microDollarsRoundedDown(account.lifetimeSpentMicros)
         writer.endObject()
-        return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: writer.bytes)
+        return HTTPResponse.json(200, body: writer.bytes)
     }
 
     private static func accountResponse(account: ResellerAccount) -> HTTPResponse {
@@ -259,6 +259,6 @@ enum APIRoutes {
         writer.key("account_status")
         writer.string("active")
         writer.endObject()
-        return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: writer.bytes)
+        return HTTPResponse.json(200, body: writer.bytes)
     }
 }

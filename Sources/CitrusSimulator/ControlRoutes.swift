@@ -47,7 +47,7 @@ enum ControlRoutes {
         writer.key("advanced_seconds")
         writer.raw(numberText(Double(clock.manualAdvanceMillis) / 1000))
         writer.endObject()
-        return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: writer.bytes)
+        return HTTPResponse.json(200, body: writer.bytes)
     }
 
     /// `POST /_sim/clock` with `{"advance_seconds": N}` (N ≥ 0) and/or `{"speed": S}` (S ≥ 0).
@@ -114,7 +114,7 @@ enum ControlRoutes {
         writer.key("pending")
         writer.integer(log.pending.count)
         writer.endObject()
-        return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: writer.bytes)
+        return HTTPResponse.json(200, body: writer.bytes)
     }
 
     /// Formats a Double as JSON, writing whole numbers without a fraction.

@@ -52,6 +52,11 @@ public struct HTTPResponse: Sendable {
 
     /// A JSON response from already-serialized text.
     public static func json(_ status: Int, _ text: String, headers: [(name: String, value: String)] = []) -> HTTPResponse {
-        HTTPResponse(status: status, headers: [("Content-Type", "application/json")] + headers, body: Array(text.utf8))
+        json(status, body: Array(text.utf8), headers: headers)
+    }
+
+    /// A JSON response from already-serialized bytes, such as a `JSONWriter`'s.
+    public static func json(_ status: Int, body: [UInt8], headers: [(name: String, value: String)] = []) -> HTTPResponse {
+        HTTPResponse(status: status, headers: [("Content-Type", "application/json")] + headers, body: body)
     }
 }

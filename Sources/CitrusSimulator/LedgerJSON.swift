@@ -87,7 +87,7 @@ enum LedgerJSON {
         writer.endObject()
 
         writer.endObject()
-        return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: writer.bytes)
+        return HTTPResponse.json(200, body: writer.bytes)
     }
 
     private static func writeESIM(_ esim: SimulatedESIM, reading: WalletReading, seed: UInt64, now: Int64, into writer: inout JSONWriter) {

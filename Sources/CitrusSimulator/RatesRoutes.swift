@@ -33,7 +33,7 @@ enum RatesRoutes {
         }
         writer.endArray()
         writer.endObject()
-        return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: writer.bytes)
+        return HTTPResponse.json(200, body: writer.bytes)
     }
 
     static let sampleDataNote = "Sample rates served by citrus-sim, not Citrus prices. Only Japan on KDDI at $1.38/GB matches a price Citrus publishes."

@@ -127,13 +127,13 @@ enum WebhookRoutes {
         writer.key("total")
         writer.integer(registry.hooks.count)
         writer.endObject()
-        return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: writer.bytes)
+        return HTTPResponse.json(200, body: writer.bytes)
     }
 
     private static func webhookResponse(_ hook: Webhook, status: Int = 200, includeSecret: Bool = false, extra: ((inout JSONWriter) -> Void)? = nil) -> HTTPResponse {
         var writer = JSONWriter()
         write(hook, includeSecret: includeSecret, extra: extra, into: &writer)
-        return HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: writer.bytes)
+        return HTTPResponse.json(status, body: writer.bytes)
     }
 
     private static func write(_ hook: Webhook, includeSecret: Bool, extra: ((inout JSONWriter) -> Void)? = nil, into writer: inout JSONWriter) {
@@ -187,6 +187,6 @@ enum WebhookRoutes {
         }
         writer.endArray()
         writer.endObject()
-        return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: writer.bytes)
+        return HTTPResponse.json(200, body: writer.bytes)
     }
 }

@@ -38,7 +38,7 @@ enum HTTPResponseSerializer {
     static func errorResponse(status: Int, code: String, message: String) -> HTTPResponse {
         let envelope = ["error": code, "message": VisibleText.escapingControls(message)]
         let body = (try? JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: Array(body))
+        return HTTPResponse.json(status, body: Array(body))
     }
 
     /// Returns the error code for the envelope of a response the server produces itself.

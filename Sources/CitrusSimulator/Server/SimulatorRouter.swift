@@ -51,7 +51,7 @@ struct SimulatorRouter: Sendable {
     /// text can end that way, so a client's JSON decoder always fails on it.
     static func garbled(_ response: HTTPResponse) -> HTTPResponse {
         let body = Array(response.body.prefix(response.body.count / 2)) + Array("#garbled".utf8)
-        return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: body)
+        return HTTPResponse.json(200, body: body)
     }
 }
 
@@ -79,7 +79,7 @@ struct FaultsEndpoint {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let body = (try? encoder.encode(injector.settings)) ?? Data()
-        return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(body))
+        return HTTPResponse.json(200, body: Array(body))
     }
 
     private func replaceSettings(from body: [UInt8]) -> HTTPResponse {
