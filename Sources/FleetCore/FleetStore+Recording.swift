@@ -178,10 +178,7 @@ extension FleetStore {
             throttle: CompactCodes.rawUnknown(esim.throttleSpeed),
             euiccState: CompactCodes.rawUnknown(esim.euiccState))
         if raw.status != nil || raw.throttle != nil || raw.euiccState != nil {
-            if unknownRaw[slot]?.status != raw.status || unknownRaw[slot]?.throttle != raw.throttle
-                || unknownRaw[slot]?.euiccState != raw.euiccState {
-                changed = true
-            }
+            if unknownRaw[slot] != raw { changed = true }
             unknownRaw[slot] = raw
         } else if unknownRaw.removeValue(forKey: slot) != nil {
             changed = true
@@ -208,16 +205,16 @@ extension FleetStore {
         let reading = WalletReading(seconds: now, cents: WalletReading.clampedCents(cents))
 
         if count > 0 {
-            let newest = history[base + (start + count - 1) % capacity]
+            let newestPosition = base + (start + count - 1) % capacity
+            let newest = history[newestPosition]
             if now < newest.seconds { return }
-        }
-        if count >= 2 {
-            let newest = history[base + (start + count - 1) % capacity]
-            let second = history[base + (start + count - 2) % capacity]
-            if newest.seconds - second.seconds < configuration.historySpacing {
-                history[base + (start + count - 1) % capacity] = reading
-                updateBurnRate(slot)
-                return
+            if count >= 2 {
+                let second = history[base + (start + count - 2) % capacity]
+                if newest.seconds - second.seconds < configuration.historySpacing {
+                    history[newestPosition] = reading
+                    updateBurnRate(slot)
+                    return
+                }
             }
         }
         if count < capacity {

@@ -76,7 +76,7 @@ public struct FleetStore: Sendable {
         static let depletedLatched = Flags(rawValue: 1 << 2)
     }
 
-    struct UnknownRawValues: Sendable {
+    struct UnknownRawValues: Equatable, Sendable {
         var status: String?
         var throttle: String?
         var euiccState: String?
