@@ -60,10 +60,7 @@ extension FleetStore {
     public mutating func apply(_ batch: FleetChangeBatch) {
         var ignoredEvents: [FleetEvent] = []
         let time = batch.observedAt ?? batch.sweepCompletedAt ?? Date()
-        for esim in batch.added {
-            _ = record(esim, at: time, events: &ignoredEvents, countsForSweep: false)
-        }
-        for esim in batch.changed {
+        for esim in [batch.added, batch.changed].joined() {
             _ = record(esim, at: time, events: &ignoredEvents, countsForSweep: false)
         }
         for iccid in batch.unchanged {
