@@ -35,7 +35,7 @@ extension CitrusClient {
         var query = [URLQueryItem(name: "limit", value: String(limit)), URLQueryItem(name: "offset", value: String(offset))]
         if let status {
             if case .unknown(let raw) = status {
-                throw CitrusError.invalidRequest("Status filter \"\(raw)\" is not one Citrus knows. Use pending, active, suspended or terminated.")
+                throw CitrusError.invalidRequest("Status filter \"\(raw)\" is invalid. Use pending, active, suspended or terminated.")
             }
             query.append(URLQueryItem(name: "status", value: status.rawValue))
         }
@@ -55,7 +55,7 @@ extension CitrusClient {
     /// never repeated, not even after a failure before sending. The result:
     /// - `.applied` after a 2xx. A 2xx whose body cannot be decoded is still
     ///   applied, with the requested amount and no balances.
-    /// - `.unknown` when the request may have been applied but no usable answer
+    /// - `.unknown` when the request may have been applied but no usable response
     ///   came (timeout, reset, a 5xx without a Citrus code). The SIM and the
     ///   reseller balance are then read back so the operator can compare them
     ///   with the figures from before and decide.

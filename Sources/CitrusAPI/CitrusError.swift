@@ -79,13 +79,13 @@ public enum DeliveryState: Hashable, Sendable {
 
 /// Every failure the client reports. Messages never contain the API key.
 public enum CitrusError: Error, Sendable, CustomStringConvertible {
-    /// Citrus answered with an error status and (usually) the error envelope.
+    /// Citrus returned an error status, usually with the error envelope.
     case api(status: Int, code: CitrusErrorCode, message: String, retryAfter: TimeInterval?, endpoint: String)
     /// The request failed below HTTP.
     case transport(endpoint: String, delivery: DeliveryState, reason: String)
     /// The response arrived but did not have the expected shape.
     case decoding(endpoint: String, field: String, reason: String)
-    /// The client refused to send the request (bad base URL, bad argument).
+    /// The client rejected the request before sending it (invalid base URL or argument).
     case invalidRequest(String)
 
     public var description: String {
@@ -112,7 +112,7 @@ public enum CitrusError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Whether `endpoint` (`METHOD /path`) is a GET or HEAD, which change nothing on the server.
+    /// Returns whether `endpoint` (`METHOD /path`) is a GET or HEAD, which change nothing on the server.
     static func isReadOnly(_ endpoint: String) -> Bool {
         endpoint.hasPrefix("GET ") || endpoint.hasPrefix("HEAD ")
     }
@@ -134,7 +134,7 @@ public enum CitrusError: Error, Sendable, CustomStringConvertible {
         return nil
     }
 
-    /// The HTTP status, if the server answered.
+    /// The HTTP status, if the server returned an error status.
     public var httpStatus: Int? {
         if case .api(let status, _, _, _, _) = self { return status }
         return nil
@@ -164,7 +164,7 @@ extension CitrusError {
         return nil
     }
 
-    /// The method and path of the failed call, e.g. `GET /esim/list`; nil for
+    /// The method and path of the failed call, e.g. `GET /esim/list`. Nil for
     /// requests the client rejected before building them.
     public var endpoint: String? {
         switch self {

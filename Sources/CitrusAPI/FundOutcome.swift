@@ -1,6 +1,6 @@
 import Foundation
 
-/// What happened to a fund request. Citrus's `POST /fund` is not idempotent,
+/// The outcome of a fund request. Citrus's `POST /fund` is not idempotent,
 /// so a fund whose response was lost is reported as unknown and never resent.
 public enum FundOutcome: Sendable {
     /// Citrus confirmed the fund.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// An amount of US dollars in integer cents. Citrus wallets, funds and the
-/// reseller balance are all USD; a `Double` never holds money in this project.
+/// reseller balance are all USD. This project never stores money in a `Double`.
 public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The amount in cents. Negative values occur only in differences.
     public var cents: Int64
@@ -88,7 +88,7 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Why an operator's amount was rejected by `Money.parseAmount`.
+/// The reason `Money.parseAmount` rejected an operator's amount.
 public enum MoneyParseError: Error, Equatable, Sendable, CustomStringConvertible {
     case empty
     case notANumber(String)

@@ -38,9 +38,12 @@ public struct BudgetState: Sendable, Hashable {
 /// - Interactive requests are always granted before background ones, in
 ///   arrival order within a lane.
 /// - A background request is granted only when no interactive request waits
-///   and the grant leaves at least `interactiveReserve` requests available, so
-///   an operator's action never waits behind a sweep for a whole refill.
-/// - No 60-second window ever holds more than `requestsPerMinute` grants.
+///   and the grant leaves at least `interactiveReserve` requests available.
+///   So up to `interactiveReserve` operator actions start without waiting for
+///   a refill after a sweep. Exceptions: during a 429 pause every request
+///   waits, and further actions in the same burst may wait for a refill.
+///   The reserve shrinks to `requestsPerMinute - 1` when the budget is smaller.
+/// - No 60-second window contains more than `requestsPerMinute` grants.
 /// - `rateLimited(retryAfter:)` pauses every grant for `Retry-After` seconds,
 ///   or for an exponential backoff (2 s doubling to 60 s) when it is absent.
 public actor RequestBudget {
@@ -77,7 +80,7 @@ public actor RequestBudget {
         let rate = max(1, requestsPerMinute)
         let reserve = max(0, interactiveReserve)
         let burst = Int((Double(rate) * max(0, burstSeconds) / 60).rounded(.up))
-        // Background needs `reserve + 1` tokens at once, so the bucket must hold them,
+        // Background needs `reserve + 1` tokens at once, so the bucket must fit them,
         // but never more than the per-minute budget.
         let capacity = min(rate, max(burst, reserve + 1, 1))
         self.requestsPerMinute = rate
@@ -141,8 +144,8 @@ public actor RequestBudget {
             pausedUntil: pausedUntil)
     }
 
-    /// The grant times kept for the 60-second window, oldest first, on the budget's
-    /// clock. Tests check the bucket's limit on these exact times.
+    /// Returns the grant times kept for the 60-second window, oldest first, on
+    /// the budget's clock. Tests check the bucket's limit on these exact times.
     func recentGrantTimes() -> [Double] {
         bucket.recentGrants
     }
