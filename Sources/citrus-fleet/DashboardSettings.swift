@@ -85,7 +85,7 @@ struct DashboardSettings {
         throw CommandLineError("The theme \"\(name)\" (set by \(source)) was not found: there is no file \(candidates.joined(separator: " or ")). Copy themes/default.theme there and edit it, or set the theme to default.")
     }
 
-    /// One log line with every setting in effect, never the API key.
+    /// Builds one log line with every setting in effect, without the API key.
     func summary(refreshIntervalSeconds: Double, isDemo: Bool) -> String {
         let file = configuration.loadedFrom?.path ?? "none"
         let stale = configuration.staleAfterSeconds.map { "\($0) s" } ?? "two sweep periods"

@@ -74,7 +74,7 @@ struct FleetCommandLine: Equatable {
 
         CONFIGURATION
           $XDG_CONFIG_HOME/citrus-fleet/config (~/.config/citrus-fleet/config, or the file
-          named by CITRUS_FLEET_CONFIG) holds key = value lines: budget_per_minute,
+          named by CITRUS_FLEET_CONFIG) contains key = value lines: budget_per_minute,
           refresh_interval_seconds, theme, api_key_file, low_wallet_threshold_usd,
           low_reseller_balance_usd, confirm_fund_above_usd (funds of this many dollars or more,
           100 by default, need the ICCID's last 4 digits typed), stale_after_seconds, audit_log,
@@ -168,7 +168,7 @@ struct FleetCommandLine: Equatable {
             guard !value.isEmpty else { throw invalid(value, flag: flag, expected: "the path of a theme file") }
             themePath = value
         case "--api-key-file":
-            guard !value.isEmpty else { throw invalid(value, flag: flag, expected: "the path of a file that holds the key") }
+            guard !value.isEmpty else { throw invalid(value, flag: flag, expected: "the path of a file that contains the key") }
             apiKeyFile = value
         default:
             throw CommandLineError("Unknown option '\(flag)'. Run 'citrus-fleet --help' to see the options.")

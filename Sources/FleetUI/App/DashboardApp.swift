@@ -30,8 +30,8 @@ public final class DashboardApp {
     private let clock: FleetClock
     private let performer: any OperationPerformer
     private let detailSelector: (any DetailSelector)?
-    /// The last detail selection sent, so the next one waits for it and the
-    /// refresh loop sees them in order.
+    /// The last detail selection sent. The next one waits for it, so the
+    /// refresh loop receives them in order.
     private var detailSelection: Task<Void, Never>?
     private let log: Log
     /// How long quitting waits for actions in flight, in seconds.

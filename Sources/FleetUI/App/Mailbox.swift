@@ -18,7 +18,7 @@ public enum DashboardSetupError: Error, CustomStringConvertible {
         case .notATerminal:
             return "The dashboard needs a terminal: standard input and standard output must both be a TTY. Run it in a terminal window, not through a pipe."
         case .terminalUnavailable(let term):
-            return "Could not start the terminal UI for TERM=\"\(term)\". Set TERM to a terminal type that ncurses knows, such as xterm-256color."
+            return "Could not start the terminal UI for TERM=\"\(term)\". Set TERM to a terminal type with a terminfo entry, such as xterm-256color."
         }
     }
 }

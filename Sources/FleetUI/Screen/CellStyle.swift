@@ -32,7 +32,7 @@ public enum TerminalColor: Hashable, Sendable {
     static let ansi: [TerminalColor] = [.black, .red, .green, .yellow, .blue, .magenta, .cyan, .white]
 }
 
-/// How one cell looks: colors and text attributes.
+/// The look of one cell: colors and text attributes.
 public struct CellStyle: Hashable, Sendable {
     public var foreground: TerminalColor
     public var background: TerminalColor

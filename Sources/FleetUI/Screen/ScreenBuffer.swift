@@ -96,13 +96,13 @@ public struct ScreenBuffer: Sendable, Equatable {
         }
     }
 
-    /// The text of each row, with continuation cells skipped and trailing
+    /// Returns the text of each row, with continuation cells skipped and trailing
     /// spaces removed, so tests can compare rows with string literals.
     public func lines() -> [String] {
         (0..<height).map { line($0) }
     }
 
-    /// The text of row `y` with trailing spaces removed.
+    /// Returns the text of row `y` with trailing spaces removed.
     public func line(_ y: Int) -> String {
         var text = ""
         for x in 0..<width {

@@ -70,7 +70,7 @@ public enum OperationRequest: Hashable, Sendable {
         }
     }
 
-    /// The audit record of a request whose result did not arrive before exit.
+    /// Builds the audit record of a request whose result did not arrive before exit.
     public func unknownAtExitAuditRecord(time: Date = Date()) -> AuditRecord {
         let reason = "citrus-fleet exited before the result arrived; the operator did not see the outcome"
         switch self {

@@ -142,7 +142,7 @@ extension AppState {
 
     /// Keeps the newest events for the events pane, and shows an event about
     /// the selected SIM in the status line for `eventStatusSeconds`, unless
-    /// the status line holds an error or warning the operator has not acted on.
+    /// the status line shows an error or warning the operator has not acted on.
     private mutating func recordEvents(_ newEvents: [FleetEvent]) {
         guard !newEvents.isEmpty else { return }
         events.append(contentsOf: newEvents)

@@ -63,7 +63,7 @@ public struct FundConfirmation: Equatable, Sendable {
         self.error = error
     }
 
-    /// What the operator must type: the last four characters of the ICCID.
+    /// The text the operator must type: the last four characters of the ICCID.
     public var expectedText: String { String(iccid.suffix(4)) }
 
     public static let maximumLength = 8
@@ -73,7 +73,7 @@ public struct FundConfirmation: Equatable, Sendable {
 struct FundInFlight: Equatable, Sendable {
     var amount: Money
     var sentAt: Date
-    /// Set once the status line says the response was lost.
+    /// Set once the status line reports that the response was lost.
     var reportedLost = false
 }
 
@@ -198,8 +198,8 @@ public struct AppState: Sendable {
     /// waits for the first one's result.
     public var pendingICCIDs: Set<String> = []
     /// The client's request timeout in seconds. A fund with no report after
-    /// it has lost its response, and the status line says the SIM is being
-    /// read back. Nil turns that message off.
+    /// this long has lost its response, so the status line reports that the
+    /// SIM is being read back. Nil turns that message off.
     public var fundResponseTimeout: TimeInterval?
     /// The funds in flight, by ICCID, with when they were sent (wall clock).
     var fundsInFlight: [String: FundInFlight] = [:]

@@ -4,8 +4,8 @@
 /// sort), the column headings, the table body, the events pane when it is
 /// open, then the status line and the key-hint footer at the bottom.
 public struct ScreenLayout: Equatable, Sendable {
-    /// The smallest screen the dashboard draws on; below it, a message asks
-    /// for a larger terminal.
+    /// The smallest screen the dashboard draws on. Below it, a message requests
+    /// a larger terminal.
     public static let minimumWidth = 60
     public static let minimumHeight = 10
 

@@ -25,7 +25,7 @@ public enum TerminalSanitizer {
         return String(result)
     }
 
-    /// Whether `scalar` would be replaced by `sanitize`.
+    /// Returns whether `sanitize` would replace `scalar`.
     public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         placeholder(for: scalar) != nil
     }

@@ -3,8 +3,8 @@ import Foundation
 
 /// Formatting of values for the screen.
 enum DisplayFormat {
-    /// An amount of US dollars without the dollar sign, for columns whose
-    /// heading names the currency: `1,234.56`, `-0.05`.
+    /// Formats an amount of US dollars without the dollar sign, for columns
+    /// whose heading names the currency: `1,234.56`, `-0.05`.
     static func usd(_ money: Money) -> String {
         var text = money.formatted()
         if let dollar = text.firstIndex(of: "$") { text.remove(at: dollar) }
