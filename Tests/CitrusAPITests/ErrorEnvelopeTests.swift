@@ -78,7 +78,7 @@ struct ErrorEnvelopeTests {
         #expect(failure.message.count <= ErrorEnvelope.maximumMessageLength + 1)
     }
 
-    @Test("empty body says so")
+    @Test("empty body gets its own message")
     func emptyBody() {
         #expect(error(500, "").message == "HTTP 500 with an empty body")
     }

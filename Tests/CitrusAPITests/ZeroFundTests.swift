@@ -6,8 +6,8 @@ import Testing
 import FoundationNetworking
 #endif
 
-/// A fund of $0: the client rejects it before sending, and Citrus's answer to
-/// one that does arrive (`{"amount": 0}`) is a 400 `VALIDATION_ERROR` that the
+/// A fund of $0. The client rejects it before sending. When one does reach
+/// Citrus (`{"amount": 0}`), Citrus returns a 400 `VALIDATION_ERROR`, which the
 /// client decodes.
 @Suite("Zero fund")
 struct ZeroFundTests {

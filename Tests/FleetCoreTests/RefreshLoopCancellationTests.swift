@@ -20,11 +20,11 @@ final class LogCollector: CitrusLogSink, @unchecked Sendable {
 
 /// The refresh loop never cancels a request in flight, because cancelling a
 /// URLSession task while its response completes can deadlock inside
-/// FoundationNetworking on Linux. Each test holds every response in the
-/// simulator for `latencyMilliseconds`, changes
-/// the selection or stops the loop while a request waits, and checks that
-/// the client saw no cancellation: a cancelled GET would be logged as a
-/// retry after a cancelled request.
+/// FoundationNetworking on Linux. Each test delays every response in the
+/// simulator by `latencyMilliseconds`. It changes the selection or stops the
+/// loop while a request waits, and checks that the client logged no
+/// cancellation, because a cancelled GET would be logged as a retry after a
+/// cancelled request.
 @Suite(.serialized) struct RefreshLoopCancellationTests {
     static let latencyMilliseconds = 600
 

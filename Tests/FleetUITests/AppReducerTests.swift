@@ -309,7 +309,7 @@ import Testing
     }
 }
 
-/// A fund at or above `confirmFundAbove` waits for the ICCID's last 4 digits.
+/// Tests that a fund at or above `confirmFundAbove` waits for the ICCID's last 4 digits.
 @Suite struct FundConfirmationTests {
     private func press(_ keys: [Key], in state: inout AppState) -> [Effect] {
         keys.flatMap { state.reduce(.key($0)) }

@@ -97,8 +97,8 @@ private struct SuspendingPerformer: OperationPerformer {
     }
 }
 
-/// Answers like `SuspendingPerformer`, after `delay`. The delay runs on a
-/// thread of its own, so a busy cooperative pool does not stretch it.
+/// Returns the same reports as `SuspendingPerformer`, after `delay`. The delay
+/// runs on a thread of its own, so a busy cooperative pool does not stretch it.
 private struct SlowPerformer: OperationPerformer {
     var delay: TimeInterval
 
@@ -113,7 +113,7 @@ private struct SlowPerformer: OperationPerformer {
     }
 }
 
-/// A performer that answers no request until `release()`, like Citrus with a held response.
+/// A performer that returns no report until `release()`, like Citrus with a held response.
 private final class HeldPerformer: OperationPerformer, @unchecked Sendable {
     private let gate = DispatchSemaphore(value: 0)
 

@@ -11,7 +11,7 @@ import Testing
         FleetEvent(kind: kind, time: Fixtures.now.addingTimeInterval(seconds), iccid: sim.iccid, label: sim.label, before: before, after: after)
     }
 
-    /// A 100×16 state with the pane open and two events: the tracker low, then the traveler funded.
+    /// Returns a 100×16 state with the pane open and two events: the tracker low, then the traveler funded.
     private func stateWithEvents() -> AppState {
         var state = Fixtures.state(width: 100, height: 16)
         state.timeZone = Self.utc

@@ -80,7 +80,7 @@ import Testing
     }
 }
 
-/// Every prompt and picker at the minimum size keeps its last line and the key hints.
+/// Tests that every prompt and picker at the minimum size keeps its last line and the key hints.
 @Suite struct ModalFitTests {
     private func screen(after keys: [Key], width: Int = 60, height: Int = 10) -> [String] {
         var state = Fixtures.state(width: width, height: height)
