@@ -118,10 +118,13 @@ public enum FleetQueryPredicate: Sendable, Hashable {
     /// The wallet against an amount; SIMs without a wallet never match.
     case wallet(QueryComparison, Money)
     /// Seconds until the wallet reaches $0; unknown ETAs never match, and a
-    /// wallet that never drains counts as infinitely far.
+    /// wallet that never drains counts as infinitely far. A lower bound
+    /// (`> 8d`) counts as its bound, the earliest time it allows, so `eta<2h`
+    /// matches `> 1h30m` (it may run out within 2 h) but not `> 8d`.
     case eta(QueryComparison, seconds: Int)
     /// Burn rate in cents per hour; unknown rates never match, and SIMs that
-    /// do not drain burn 0.
+    /// do not drain burn 0. An upper bound (`< $0.05/h`) counts as its bound,
+    /// the fastest rate it allows, so `burn>0.5` does not match it.
     case burn(QueryComparison, centsPerHour: Double)
     case stale
     case low

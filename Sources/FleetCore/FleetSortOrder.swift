@@ -25,7 +25,9 @@ public enum FleetSortKey: String, Sendable, Hashable, CaseIterable {
 
 /// A sort column and direction. Sorting is stable: SIMs that compare equal
 /// keep their input order. SIMs without a value for the column (no wallet,
-/// unknown burn rate or ETA, no label) come last in both directions.
+/// unknown burn rate or ETA, no label) come last in both directions. A bound
+/// sorts at its worst case: `< $0.05/h` as $0.05/h, and `> 8d` as 8 days, so
+/// after `3h` and before `never` in ascending ETA order.
 public struct FleetSortOrder: Sendable, Hashable {
     public var key: FleetSortKey
     public var ascending: Bool

@@ -24,9 +24,10 @@ extension FleetStore {
     // MARK: Values shared by queries and sorting
 
     /// Seconds from `now` until the wallet reaches `mark`: 0 when already
-    /// there, `.infinity` when it never drains, nil when the rate is unknown.
-    /// Matches `metrics(_:)`, but reads the stored rate instead of
-    /// recomputing it from the history.
+    /// there, `.infinity` when it never drains, nil when the rate is unknown,
+    /// and the lower bound when the rate is only an upper bound. Matches
+    /// `metrics(_:)`, but reads the stored rate instead of recomputing it
+    /// from the history.
     func etaSeconds(_ index: Int, mark: Int64, nowSeconds: Double) -> Double? {
         let wallet = wallets[index]
         guard wallet != Self.noMoney else { return .infinity }
@@ -41,7 +42,8 @@ extension FleetStore {
     }
 
     /// Returns the burn rate in cents per hour for queries and sorting: 0 when the
-    /// SIM does not drain, nil when unknown.
+    /// SIM does not drain, nil when unknown, and the bound when only an upper
+    /// bound is known.
     func burnCentsPerHour(_ index: Int) -> Double? {
         guard wallets[index] != Self.noMoney, statusCodes[index] == CompactCodes.code(.active) else { return 0 }
         let rate = burnRates[index]

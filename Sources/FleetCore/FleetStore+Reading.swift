@@ -45,10 +45,17 @@ public struct FleetTotals: Sendable, Hashable {
     public var staleCount: Int
     /// The sum of every wallet read (terminated SIMs excluded: Citrus forfeits their wallets).
     public var totalWallet: Money
-    /// The sum of the known burn rates of active SIMs, in cents per hour.
+    /// The sum of the measured burn rates of active SIMs, in cents per hour.
+    /// Upper bounds are left out: see `boundedSpendCentsPerHour`.
     public var spendCentsPerHour: Double
     /// Active SIMs with a wallet whose burn rate is still unknown.
     public var unknownBurnCount: Int
+    /// Active SIMs with a wallet that drains too slowly to measure yet, so
+    /// only an upper bound of its burn rate is known (`BurnRate.below`).
+    public var boundedBurnCount: Int
+    /// The sum of those upper bounds in cents per hour. Together those SIMs
+    /// spend less than this.
+    public var boundedSpendCentsPerHour: Double
     /// The reseller balance as last read, and when (fleet clock).
     public var resellerBalance: Money?
     public var resellerBalanceReadAt: Date?
@@ -119,6 +126,7 @@ extension FleetStore {
         var totals = FleetTotals(
             simCount: 0, goneCount: 0, countsByStatus: [:], lowCount: 0, depletedCount: 0,
             staleCount: 0, totalWallet: .zero, spendCentsPerHour: 0, unknownBurnCount: 0,
+            boundedBurnCount: 0, boundedSpendCentsPerHour: 0,
             resellerBalance: reseller.balance?.balance, resellerBalanceReadAt: reseller.readAt,
             resellerBurnRate: .unknown, resellerETA: .unknown)
 
@@ -149,7 +157,14 @@ extension FleetStore {
             }
             if status == active {
                 let rate = burnRates[index]
-                if rate.isNaN { totals.unknownBurnCount += 1 } else { totals.spendCentsPerHour += Double(rate) }
+                if rate.isNaN {
+                    totals.unknownBurnCount += 1
+                } else if flags[index].contains(.burnIsBound) {
+                    totals.boundedBurnCount += 1
+                    totals.boundedSpendCentsPerHour += Double(rate)
+                } else {
+                    totals.spendCentsPerHour += Double(rate)
+                }
             }
         }
 
@@ -175,7 +190,7 @@ extension FleetStore {
         guard wallets[index] != Self.noMoney, statusCodes[index] == CompactCodes.code(.active) else {
             return .notDraining
         }
-        return estimator.burnRate(of: readings(Int32(index)))
+        return estimateBurnRate(Int32(index))
     }
 
     func newestReadingSeconds(_ index: Int) -> Int32 {

@@ -95,7 +95,9 @@ extension FleetStore {
         let index = Int(slot)
         let wasGone = flags[index].contains(.gone)
         let previous = snapshot(slot)
+        let previousCharge = charged[index]
         let changed = overwrite(slot, with: esim)
+        if charged[index] != previousCharge { chargeChangedAt[index] = now }
         deriveEvents(slot, previous: previous, time: time, into: &events)
 
         flags[index].remove(.gone)
@@ -131,6 +133,7 @@ extension FleetStore {
         groupIDs.append(StringTable.none)
         wallets.append(Self.noMoney)
         charged.append(Self.noMoney)
+        chargeChangedAt.append(now)
         lastSeen.append(now)
         activatedTimes.append(Self.noTime)
         createdTimes.append(Self.noTime)
@@ -199,7 +202,8 @@ extension FleetStore {
         let base = index * capacity
         let start = Int(historyStart[index])
         let count = Int(historyCount[index])
-        let reading = WalletReading(seconds: now, cents: WalletReading.clampedCents(cents))
+        let charge = charged[index] == Self.noMoney ? WalletReading.unknownCharge : WalletReading.clampedCharge(charged[index])
+        let reading = WalletReading(seconds: now, cents: WalletReading.clampedCents(cents), chargedCents: charge)
 
         if count > 0 {
             let newestPosition = base + (start + count - 1) % capacity
@@ -224,9 +228,29 @@ extension FleetStore {
         updateBurnRate(slot)
     }
 
+    /// Stores the slot's burn rate for queries, sorting and totals: the
+    /// worst case it allows, with a flag when that is only an upper bound.
     private mutating func updateBurnRate(_ slot: Int32) {
-        let rate = estimator.burnRate(of: readings(slot))
-        burnRates[Int(slot)] = rate.centsPerHour.map(Float.init) ?? .nan
+        let index = Int(slot)
+        let rate = estimateBurnRate(slot)
+        burnRates[index] = rate.worstCaseCentsPerHour.map(Float.init) ?? .nan
+        if case .below = rate {
+            flags[index].insert(.burnIsBound)
+        } else {
+            flags[index].remove(.burnIsBound)
+        }
+    }
+
+    /// Estimates the slot's burn rate from its history and from how long its
+    /// charged total has been flat, whatever its status.
+    func estimateBurnRate(_ slot: Int32) -> BurnRate {
+        let index = Int(slot)
+        let history = readings(slot)
+        var chargeFlatSeconds: Int32?
+        if charged[index] != Self.noMoney, let newest = history.last {
+            chargeFlatSeconds = newest.seconds - chargeChangedAt[index]
+        }
+        return estimator.burnRate(of: history, chargeFlatSeconds: chargeFlatSeconds)
     }
 
     /// Returns the slot's readings, oldest first, without copying.

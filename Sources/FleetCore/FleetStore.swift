@@ -46,6 +46,9 @@ public struct FleetStore: Sendable {
     /// Cents, or `FleetStore.noMoney` when Citrus sent null.
     var wallets: [Int64] = []
     var charged: [Int64] = []
+    /// Seconds since `epoch` of the first reading that showed the current
+    /// charged total, so idle SIMs are found beyond the reading history.
+    var chargeChangedAt: [Int32] = []
     /// Seconds since `epoch`.
     var lastSeen: [Int32] = []
     /// Seconds since `epoch`, or `FleetStore.noTime`.
@@ -57,7 +60,8 @@ public struct FleetStore: Sendable {
     var historyCount: [UInt8] = []
     /// `historyCapacity` readings per slot, slot after slot.
     var history: [WalletReading] = []
-    /// Cents per hour of the fleet clock, or NaN when unknown.
+    /// Cents per hour of the fleet clock, or NaN when unknown. With the
+    /// `burnIsBound` flag it is an upper bound (`BurnRate.below`).
     var burnRates: [Float] = []
     var strings = StringTable()
     /// Raw text of enum values this build does not know, by slot.
@@ -74,6 +78,8 @@ public struct FleetStore: Sendable {
         static let gone = Flags(rawValue: 1 << 0)
         static let lowLatched = Flags(rawValue: 1 << 1)
         static let depletedLatched = Flags(rawValue: 1 << 2)
+        /// The slot's `burnRates` entry is an upper bound, not an estimate.
+        static let burnIsBound = Flags(rawValue: 1 << 3)
     }
 
     struct UnknownRawValues: Equatable, Sendable {
@@ -117,6 +123,7 @@ public struct FleetStore: Sendable {
         groupIDs.reserveCapacity(count)
         wallets.reserveCapacity(count)
         charged.reserveCapacity(count)
+        chargeChangedAt.reserveCapacity(count)
         lastSeen.reserveCapacity(count)
         activatedTimes.reserveCapacity(count)
         createdTimes.reserveCapacity(count)

@@ -11,7 +11,13 @@ public struct MetricsConfiguration: Sendable, Hashable {
     /// Citrus displays the wallet rounded down, up to about 5 cents below the
     /// exact wallet, so a rise of this many cents or fewer is display noise.
     /// A larger rise is a fund: it starts a new segment of the history.
+    /// The same figure bounds the error of a displayed drop or charged total,
+    /// so a drop smaller than this gives only an upper bound on the burn rate.
     public var noiseCents: Int32
+    /// An active SIM whose charged total has not risen for this long, and
+    /// whose wallet has not dropped, counts as not draining, so its ETA is
+    /// "never" (seconds). Until then a flat wallet gives only an upper bound.
+    public var idleSpan: Int32
     /// How far Citrus wallet readings lag real usage (seconds). Citrus reports
     /// usage 10 to 15 minutes late. ETAs subtract the upper end, so they err
     /// early: the exact wallet is probably lower than the last reading.
@@ -24,7 +30,7 @@ public struct MetricsConfiguration: Sendable, Hashable {
     /// taking a new slot, so the fixed history covers `historyCapacity` ×
     /// this spacing even when a small fleet is swept every 10 seconds (seconds).
     public var historySpacing: Int32
-    /// Readings kept per SIM. Memory per SIM grows by 8 bytes per reading.
+    /// Readings kept per SIM. Memory per SIM grows by 12 bytes per reading.
     public var historyCapacity: Int
 
     public init(
@@ -32,6 +38,7 @@ public struct MetricsConfiguration: Sendable, Hashable {
         minimumSpan: Int32 = 600,
         minimumReadings: Int = 3,
         noiseCents: Int32 = 5,
+        idleSpan: Int32 = 86_400,
         reportingLag: Int32 = 900,
         lowWalletThreshold: Money = .dollars(5),
         lowResellerBalanceThreshold: Money = .dollars(50),
@@ -42,6 +49,7 @@ public struct MetricsConfiguration: Sendable, Hashable {
         self.minimumSpan = minimumSpan
         self.minimumReadings = minimumReadings
         self.noiseCents = noiseCents
+        self.idleSpan = idleSpan
         self.reportingLag = reportingLag
         self.lowWalletThreshold = lowWalletThreshold
         self.lowResellerBalanceThreshold = lowResellerBalanceThreshold

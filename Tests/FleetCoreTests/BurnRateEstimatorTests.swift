@@ -43,13 +43,10 @@ import Testing
         #expect(abs(centsPerHour - 60) < 0.001)
     }
 
-    @Test func roundingNoiseDoesNotRestartOrGoNegative() throws {
-        // A flat wallet whose display wobbles by a cent: the rate stays near zero.
+    @Test func roundingNoiseDoesNotRestartOrGoNegative() {
+        // A flat wallet whose display wobbles by a cent: only a bound of 5 ¢ over 20 minutes.
         let history = readings([(0, 1000), (300, 999), (600, 1000), (900, 999), (1200, 1000)])
-        let rate = estimator.burnRate(of: history)
-        let centsPerHour = try #require(rate.centsPerHour)
-        #expect(centsPerHour >= 0)
-        #expect(centsPerHour < 2)
+        #expect(estimator.burnRate(of: history) == .below(centsPerHour: 15))
     }
 
     @Test func marginShrinksWithSpan() {
@@ -95,6 +92,102 @@ import Testing
         #expect(eta == .never)
     }
 
+    @Test func flatWalletInWindowIsABound() {
+        // The wallet dropped 1 ¢ over 2 h, read every 10 min, and read flat in the last hour.
+        let history = oneCentOverTwoHours(stepAt: 3000)
+        let rate = estimator.burnRate(of: history)
+        #expect(rate == .below(centsPerHour: 5))
+        #expect(rate.formatted == "< $0.05/h")
+        #expect(rate.centsPerHour == nil)
+        #expect(rate.worstCaseCentsPerHour == 5)
+    }
+
+    @Test func oneCentStepInWindowIsABound() {
+        // The same wallet with its 1 ¢ step inside the last hour: below (1 + 5) ¢ per hour.
+        let history = oneCentOverTwoHours(stepAt: 4200)
+        let rate = estimator.burnRate(of: history)
+        #expect(rate == .below(centsPerHour: 6))
+        #expect(rate.formatted == "< $0.06/h")
+    }
+
+    @Test func boundGivesLowerBoundETA() {
+        // $9.99 at under 5 ¢/h lasts more than 199.8 h; the 15-minute lag comes off.
+        let rate = estimator.burnRate(of: oneCentOverTwoHours(stepAt: 3000))
+        let readAt = at(7200)
+        let eta = estimator.eta(wallet: Money(cents: 999), readAt: readAt, mark: .zero, rate: rate)
+        #expect(eta == .after(readAt.addingTimeInterval(999.0 / 5 * 3600 - 900)))
+        #expect(eta.formatted(from: readAt) == "> 8d7h")
+        #expect(eta != .never)
+    }
+
+    @Test func flatWalletWithRisingChargeIsMeasured() {
+        // The wallet reads $10.00 for an hour while the charged total rises 1 ¢ every 10 min.
+        let history = (0...6).map { step in
+            WalletReading(seconds: Int32(step * 600), cents: 1000, chargedCents: 500 + Int32(step))
+        }
+        let rate = estimator.burnRate(of: history)
+        #expect(rate == .estimated(centsPerHour: 6, marginCentsPerHour: 5))
+        #expect(rate.formatted == "$0.06/h")
+    }
+
+    @Test func smallChargeRiseKeepsTheTighterBound() {
+        // The charged total rose 2 ¢ in the hour: the wallet's bound (0 + 5) beats the charge's (2 + 5).
+        let history = (0...6).map { step in
+            WalletReading(seconds: Int32(step * 600), cents: 1000, chargedCents: 500 + Int32(step / 3))
+        }
+        #expect(estimator.burnRate(of: history) == .below(centsPerHour: 5))
+    }
+
+    @Test func idleSIMDoesNotDrainAfterIdleSpan() {
+        let history = (0...6).map { step in
+            WalletReading(seconds: Int32(step * 600), cents: 1000, chargedCents: 500)
+        }
+        #expect(estimator.burnRate(of: history, chargeFlatSeconds: 86_400) == .notDraining)
+        #expect(estimator.burnRate(of: history, chargeFlatSeconds: 86_399) == .below(centsPerHour: 5))
+        #expect(estimator.burnRate(of: history) == .below(centsPerHour: 5))
+    }
+
+    @Test func idleNeedsAKnownChargedTotal() {
+        // Without a charged total the estimator cannot tell idle from slow.
+        let history = (0...6).map { step in WalletReading(seconds: Int32(step * 600), cents: 1000) }
+        #expect(estimator.burnRate(of: history, chargeFlatSeconds: 86_400) == .below(centsPerHour: 5))
+    }
+
+    @Test func fundIsNotUsageAndBoundsStartAfterIt() {
+        // Draining 60 ¢/h, funded $20 at 720 s, then flat for 20 minutes with a flat charged total.
+        let before = (Int32(0)...5).map { (step: Int32) -> WalletReading in
+            WalletReading(seconds: step * 120, cents: 1000 - step * 2, chargedCents: 100 + step * 2)
+        }
+        let after = (Int32(0)...10).map { (step: Int32) -> WalletReading in
+            WalletReading(seconds: 720 + step * 120, cents: 2990, chargedCents: 110)
+        }
+        let rate = estimator.burnRate(of: before + after)
+        #expect(rate == .below(centsPerHour: 15))
+        let eta = estimator.eta(wallet: Money(cents: 2990), readAt: at(1920), mark: .dollars(5), rate: rate)
+        #expect(eta == .after(at(1920).addingTimeInterval(2490.0 / 15 * 3600 - 900)))
+    }
+
+    @Test func fundedWalletDrainingFastIsMeasured() {
+        // Funded to $30, then 30 ¢ every 2 minutes: a measured $9.00/h, not a bound.
+        let rate = estimator.burnRate(of: drain(count: 11, fromCents: 3000, perStep: 30))
+        #expect(rate.centsPerHour.map { abs($0 - 900) < 0.001 } == true)
+    }
+
+    @Test func etaFormatsLowerBounds() {
+        let now = testEpoch
+        #expect(WalletETA.after(now.addingTimeInterval(9 * 86_400 + 3600)).formatted(from: now) == "> 9d1h")
+        #expect(WalletETA.after(now.addingTimeInterval(90 * 60)).formatted(from: now) == "> 1h30m")
+        #expect(WalletETA.after(now.addingTimeInterval(30)).formatted(from: now) == "> 0m")
+        #expect(WalletETA.after(now.addingTimeInterval(-60)).formatted(from: now) == "> 0m")
+        #expect(WalletETA.after(now.addingTimeInterval(7200)).seconds(from: now) == 7200)
+    }
+
+    @Test func boundFormatsRoundedUp() {
+        #expect(BurnRate.below(centsPerHour: 1.2).formatted == "< $0.02/h")
+        #expect(BurnRate.below(centsPerHour: 0.1).formatted == "< $0.01/h")
+        #expect(BurnRate.below(centsPerHour: 250).formatted == "< $2.50/h")
+    }
+
     @Test func etaFormatting() {
         let now = testEpoch
         #expect(WalletETA.at(now.addingTimeInterval(45 * 60)).formatted(from: now) == "45m")
@@ -102,5 +195,14 @@ import Testing
         #expect(WalletETA.at(now.addingTimeInterval(52 * 3600)).formatted(from: now) == "2d4h")
         #expect(WalletETA.never.formatted(from: now) == "never")
         #expect(WalletETA.unknown.formatted(from: now) == "unknown")
+    }
+
+    /// A wallet read every 10 minutes for 2 hours: $10.00 until `stepAt`
+    /// seconds, then $9.99. No charged totals.
+    private func oneCentOverTwoHours(stepAt: Int32) -> [WalletReading] {
+        (0...12).map { step in
+            let seconds = Int32(step * 600)
+            return WalletReading(seconds: seconds, cents: seconds < stepAt ? 1000 : 999)
+        }
     }
 }

@@ -228,3 +228,73 @@ import Testing
         #expect(FleetSortKey(rawValue: "last_seen") == .lastSeen)
     }
 }
+
+/// Queries and sorting over burn rates that are only upper bounds.
+@Suite struct BoundQueryTests {
+    /// Five SIMs read every 2 minutes for 20 minutes. SIM 1 burns a measured
+    /// $1.20/h from $3.60 (about 2h45m left after the lag). SIMs 2 ($10.00)
+    /// and 5 ($0.10) read flat, so they burn under 15 ¢/h: more than 2d18h
+    /// and more than 25m left. SIM 3 is suspended. SIM 4 has one reading.
+    func store() -> FleetStore {
+        var store = FleetStore(epoch: testEpoch)
+        for step in 0...10 {
+            var esims = [
+                testESIM(1, walletCents: Int64(400 - step * 4)),
+                testESIM(2, walletCents: 1000),
+                testESIM(3, status: .suspended, walletCents: 1000),
+                testESIM(5, walletCents: 10),
+            ]
+            if step == 10 { esims.insert(testESIM(4, walletCents: 1000), at: 3) }
+            _ = store.applyPage(esims, observedAt: at(Double(step * 120)))
+        }
+        return store
+    }
+
+    func numbers(_ text: String) throws -> [Int] {
+        let store = store()
+        return store.select(try FleetQuery.parse(text), now: at(1200), staleAfter: 600).map { Int(store.row($0).iccid.suffix(3))! }
+    }
+
+    func sorted(_ key: FleetSortKey, ascending: Bool = true) -> [Int] {
+        let store = store()
+        return store.select(.all, sortedBy: FleetSortOrder(key, ascending: ascending), now: at(1200), staleAfter: 600)
+            .map { Int(store.row($0).iccid.suffix(3))! }
+    }
+
+    @Test func fixtureHasBoundsAndEstimates() throws {
+        let store = store()
+        let flat = try #require(store.row(iccid: testICCID(2)))
+        #expect(flat.metrics.burnRate == .below(centsPerHour: 15))
+        #expect(flat.metrics.etaToZero.formatted(from: at(1200)) == "> 2d18h")
+        let draining = try #require(store.row(iccid: testICCID(1)))
+        #expect(draining.metrics.etaToZero.formatted(from: at(1200)) == "2h45m")
+    }
+
+    @Test func etaLessThanSkipsDistantBounds() throws {
+        #expect(try numbers("eta<2h") == [5])
+        #expect(try numbers("eta<3h") == [1, 5])
+    }
+
+    @Test func etaGreaterThanMatchesCertainBounds() throws {
+        #expect(try numbers("eta>1d") == [2, 3])
+    }
+
+    @Test func burnGreaterThanSkipsBounds() throws {
+        #expect(try numbers("burn>0.5") == [1])
+        #expect(try numbers("burn>0.1") == [1, 2, 5])
+    }
+
+    @Test func burnLessThanMatchesBoundsBelowIt() throws {
+        #expect(try numbers("burn<0.2") == [2, 3, 5])
+        #expect(try numbers("burn<0.1") == [3])
+    }
+
+    @Test func etaSortPutsBoundsBetweenTimesAndNever() {
+        #expect(sorted(.eta) == [5, 1, 2, 3, 4])
+        #expect(sorted(.eta, ascending: false) == [3, 2, 1, 5, 4])
+    }
+
+    @Test func burnSortRanksBoundsAtTheirWorstCase() {
+        #expect(sorted(.burn, ascending: false) == [1, 2, 5, 3, 4])
+    }
+}

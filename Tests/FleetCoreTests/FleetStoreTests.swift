@@ -1,6 +1,10 @@
 import CitrusAPI
+import CitrusSimulator
 import Foundation
 import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 @testable import FleetCore
 
 @Suite struct FleetStoreTests {
@@ -241,5 +245,148 @@ import Testing
         #expect(store.count == 20_000)
         let batch = store.applyPage((0..<200).map { testESIM($0, walletCents: 1999) }, observedAt: at(60))
         #expect(batch.changed.count == 200)
+    }
+}
+
+/// Wallets that drain by less than Citrus's display error over the window.
+@Suite struct SlowDrainTests {
+    /// A tracker SIM with a wallet and a charged total, in cents.
+    func tracker(walletCents: Int64, chargedCents: Int64, status: ESIMStatus = .active) -> ESIM {
+        var esim = testESIM(1, status: status, walletCents: walletCents, label: "Tracker 0001")
+        esim.totalDataCharged = Money(cents: chargedCents)
+        return esim
+    }
+
+    @Test func oneCentOverTwoHoursIsNotNever() throws {
+        // Read every 10 minutes for 2 hours; the wallet drops 1 ¢ at 50 minutes.
+        var store = FleetStore(epoch: testEpoch)
+        for step in 0...12 {
+            let dropped = step >= 5
+            let esim = tracker(walletCents: dropped ? 999 : 1000, chargedCents: dropped ? 801 : 800)
+            _ = store.applyPage([esim], observedAt: at(Double(step * 600)))
+        }
+        let row = try #require(store.row(iccid: testICCID(1)))
+
+        #expect(row.metrics.burnRate == .below(centsPerHour: 5))
+        #expect(row.metrics.burnRate.formatted == "< $0.05/h")
+        #expect(row.metrics.etaToZero == .after(at(7200 + 999.0 / 5 * 3600 - 900)))
+        #expect(row.metrics.etaToZero.formatted(from: at(7200)) == "> 8d7h")
+        #expect(row.metrics.etaToLow == .after(at(7200 + 499.0 / 5 * 3600 - 900)))
+    }
+
+    @Test func idleSIMIsNotDrainingAfterADay() throws {
+        // Read every 10 minutes; neither the wallet nor the charged total moves.
+        var store = FleetStore(epoch: testEpoch)
+        for step in 0..<144 {
+            _ = store.applyPage([tracker(walletCents: 1000, chargedCents: 800)], observedAt: at(Double(step * 600)))
+        }
+        let handle = try #require(store.handle(for: testICCID(1)))
+        #expect(store.metrics(handle).burnRate == .below(centsPerHour: 5))
+
+        _ = store.applyPage([tracker(walletCents: 1000, chargedCents: 800)], observedAt: at(86_400))
+        #expect(store.metrics(handle).burnRate == .notDraining)
+        #expect(store.metrics(handle).etaToZero == .never)
+
+        // One more cent of usage ends the idle spell.
+        _ = store.applyPage([tracker(walletCents: 1000, chargedCents: 801)], observedAt: at(87_000))
+        #expect(store.metrics(handle).burnRate == .below(centsPerHour: 5))
+    }
+
+    @Test func idleSpellSurvivesMirroring() throws {
+        var source = FleetStore(epoch: testEpoch)
+        var mirror = FleetStore(epoch: testEpoch)
+        for step in 0...144 {
+            let batch = source.applyPage([tracker(walletCents: 1000, chargedCents: 800)], observedAt: at(Double(step * 600)))
+            mirror.apply(batch)
+        }
+        let handle = try #require(mirror.handle(for: testICCID(1)))
+        #expect(mirror.metrics(handle).burnRate == .notDraining)
+    }
+
+    @Test func fundedWalletKeepsItsRate() throws {
+        // Draining $3/h, then funded $20: the fund is not usage, and the rate
+        // is unknown until enough readings follow it.
+        var store = FleetStore(epoch: testEpoch)
+        for step in 0...10 {
+            let used = Int64(step * 10)
+            _ = store.applyPage([tracker(walletCents: 2000 - used, chargedCents: 500 + used)], observedAt: at(Double(step * 120)))
+        }
+        let handle = try #require(store.handle(for: testICCID(1)))
+        #expect(store.metrics(handle).burnRate.centsPerHour.map { abs($0 - 300) < 0.01 } == true)
+
+        _ = store.applyPage([tracker(walletCents: 3900, chargedCents: 600)], observedAt: at(1320))
+        #expect(store.metrics(handle).burnRate == .unknown)
+
+        for step in 1...10 {
+            let used = Int64(step * 10)
+            _ = store.applyPage([tracker(walletCents: 3900 - used, chargedCents: 600 + used)], observedAt: at(Double(1320 + step * 120)))
+        }
+        #expect(store.metrics(handle).burnRate.centsPerHour.map { abs($0 - 300) < 0.01 } == true)
+    }
+
+    @Test func totalsKeepBoundsOutOfSpend() {
+        // SIM 1 burns a measured $3/h; SIM 2 reads flat for 20 minutes, so it burns under 15 ¢/h.
+        var store = FleetStore(epoch: testEpoch)
+        for step in 0...10 {
+            _ = store.applyPage([
+                testESIM(1, walletCents: Int64(2000 - step * 10)),
+                testESIM(2, walletCents: 1000),
+            ], observedAt: at(Double(step * 120)))
+        }
+        let totals = store.totals(now: at(1200), staleAfter: 600)
+        #expect(abs(totals.spendCentsPerHour - 300) < 0.1)
+        #expect(totals.boundedBurnCount == 1)
+        #expect(abs(totals.boundedSpendCentsPerHour - 15) < 0.001)
+        #expect(totals.unknownBurnCount == 0)
+    }
+
+    @Test func boundsHoldAgainstTheSimulatorLedger() async throws {
+        // 40 trackers swept every 10 simulated minutes for 2 hours, over loopback HTTP.
+        let harness = try SimulatorHarness(iot: 40)
+        defer { harness.stop() }
+        var store = FleetStore(epoch: testEpoch)
+        var exactCharged: [Int: [String: Int64]] = [:]
+        for step in 0...12 {
+            if step > 0 { try await harness.advance(seconds: 600) }
+            let time = at(Double(step * 600))
+            for try await page in harness.client.allESIMPages() {
+                _ = store.applyPage(page.esims, observedAt: time)
+            }
+            exactCharged[step] = try await ledgerChargedMicros(harness)
+        }
+
+        var bounded = 0
+        for handle in store.handles {
+            let row = store.row(handle)
+            guard row.status == .active, let wallet = row.walletBalance, wallet > .zero else { continue }
+            let charged = try #require(exactCharged[12]?[row.iccid])
+            let chargedHourAgo = try #require(exactCharged[6]?[row.iccid])
+            let usedMicros = charged - chargedHourAgo
+
+            #expect(row.metrics.burnRate != .notDraining, "\(row.iccid) drained \(usedMicros) µ$ in the last hour")
+            #expect(row.metrics.etaToZero != .never, "\(row.iccid)")
+            if case .below(let bound) = row.metrics.burnRate {
+                bounded += 1
+                // The window is one hour, so the bound in cents per hour caps the usage in it.
+                #expect(Double(usedMicros) < bound * 10_000, "\(row.iccid) used \(usedMicros) µ$, bound \(bound) ¢/h")
+            }
+        }
+        #expect(bounded > 0, "no tracker drained slowly enough to test the bound")
+    }
+
+    /// The exact charged total of every SIM in the simulator's ledger
+    /// (`GET /_sim/state`), in micro-dollars by ICCID.
+    private func ledgerChargedMicros(_ harness: SimulatorHarness) async throws -> [String: Int64] {
+        let url = harness.server.rootURL.appendingPathComponent("_sim/state")
+        let (data, _) = try await URLSession.shared.data(from: url)
+        let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let esims = try #require(root["esims"] as? [[String: Any]])
+        var result: [String: Int64] = [:]
+        for esim in esims {
+            let iccid = try #require(esim["iccid"] as? String)
+            let micros = try #require(esim["charged_micros"] as? NSNumber)
+            result[iccid] = micros.int64Value
+        }
+        return result
     }
 }
