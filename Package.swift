@@ -18,9 +18,10 @@ let package = Package(
             providers: [.apt(["libncurses-dev"])]
         ),
         .target(name: "CitrusAPI"),
-        .target(name: "CitrusSimulator", dependencies: ["CitrusAPI"]),
+        .target(name: "QREncoding"),
+        .target(name: "CitrusSimulator", dependencies: ["CitrusAPI", "QREncoding"]),
         .target(name: "FleetCore", dependencies: ["CitrusAPI"]),
-        .target(name: "FleetUI", dependencies: ["FleetCore", "CitrusAPI", "CNcurses"]),
+        .target(name: "FleetUI", dependencies: ["FleetCore", "CitrusAPI", "CNcurses", "QREncoding"]),
         .executableTarget(
             name: "citrus-fleet",
             dependencies: ["FleetUI", "FleetCore", "CitrusAPI", "CitrusSimulator"]
@@ -30,6 +31,7 @@ let package = Package(
             name: "fleet-bench",
             dependencies: ["CitrusSimulator", "CitrusAPI", "FleetCore"]
         ),
+        .testTarget(name: "QREncodingTests", dependencies: ["QREncoding"]),
         .testTarget(name: "CitrusAPITests", dependencies: ["CitrusAPI", "CitrusSimulator"]),
         .testTarget(name: "CitrusSimulatorTests", dependencies: ["CitrusSimulator", "CitrusAPI"]),
         .testTarget(name: "FleetCoreTests", dependencies: ["FleetCore", "CitrusAPI", "CitrusSimulator"]),

@@ -1,4 +1,5 @@
 import Foundation
+import QREncoding
 
 /// The `qr_code` field of a SIM: a PNG of the LPA string's QR code as a data URL.
 enum QRCodeImage {

@@ -6,6 +6,7 @@ import Darwin
 import Foundation
 import Testing
 @testable import CitrusSimulator
+import QREncoding
 
 @Suite("Performance of large fleets")
 struct ModelPerformanceTests {

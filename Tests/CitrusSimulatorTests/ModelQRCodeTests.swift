@@ -6,43 +6,6 @@ import Testing
 struct ModelQRCodeTests {
     static let lpa = "LPA:1$smdp.citrus-sim.test$NR4Q-8U5H-CH47-8TUH"
 
-    @Test func reedSolomonMatchesStandardExample() {
-        // The "01234567" example at version 1-M from ISO/IEC 18004 (numeric mode).
-        let data: [UInt8] = [0x10, 0x20, 0x0C, 0x56, 0x61, 0x80, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11]
-        let ecc = ReedSolomon.remainder(data, divisor: ReedSolomon.generator(degree: 10))
-        #expect(ecc == [0xA5, 0x24, 0xD4, 0xC1, 0xED, 0x36, 0xC7, 0x87, 0x2C, 0x55])
-    }
-
-    @Test func lpaStringFitsVersion4() {
-        let code = QRCode(bytes: Array(Self.lpa.utf8))
-        #expect(code?.version == 4)
-        #expect(code?.size == 33)
-    }
-
-    @Test func finderPatternsSitInThreeCorners() throws {
-        let code = try #require(QRCode(bytes: Array(Self.lpa.utf8)))
-        let last = code.size - 1
-        for (x, y) in [(0, 0), (last - 6, 0), (0, last - 6)] {
-            #expect(code.isDark(x, y))
-            #expect(code.isDark(x + 3, y + 3))
-            #expect(!code.isDark(x + 1, y + 1))
-            #expect(code.isDark(x + 6, y + 6))
-        }
-        #expect(!code.isDark(7, 7))
-    }
-
-    @Test func formatBitsEncodeLevelMAndMask() throws {
-        let code = try #require(QRCode(bytes: Array(Self.lpa.utf8)))
-        var bits = 0
-        let positions = [(8, 0), (8, 1), (8, 2), (8, 3), (8, 4), (8, 5), (8, 7), (8, 8), (7, 8), (5, 8), (4, 8), (3, 8), (2, 8), (1, 8), (0, 8)]
-        for (index, position) in positions.enumerated() where code.isDark(position.0, position.1) {
-            bits |= 1 << index
-        }
-        let unmasked = bits ^ 0x5412
-        #expect(unmasked >> 13 == 0b00)
-        #expect((unmasked >> 10) & 0b111 == code.mask)
-    }
-
     @Test func dataURLIsWellFormedPNG() throws {
         let url = QRCodeImage.dataURL(for: Self.lpa)
         let prefix = "data:image/png;base64,"

@@ -1,16 +1,19 @@
 /// A QR code (ISO/IEC 18004) of byte-mode text at error-correction level M,
 /// versions 1 to 10 (up to 213 bytes), enough for any LPA activation string.
-struct QRCode {
-    let version: Int
-    let size: Int
+public struct QRCode: Equatable, Sendable {
+    /// The symbol version, 1 to 10: version v is 4v + 17 modules wide.
+    public let version: Int
+    /// Modules per side, without the quiet zone.
+    public let size: Int
     /// The mask pattern (0–7) with the lowest penalty, which the code uses.
-    private(set) var mask = 0
+    public private(set) var mask = 0
     /// Row-major modules, `modules[y * size + x]`: true is dark.
     private(set) var modules: [Bool]
     private var isFunction: [Bool]
 
-    /// Returns whether the module in column `x`, row `y` is dark.
-    func isDark(_ x: Int, _ y: Int) -> Bool {
+    /// Returns whether the module in column `x`, row `y` is dark. Both must be
+    /// in `0..<size`.
+    public func isDark(_ x: Int, _ y: Int) -> Bool {
         modules[y * size + x]
     }
 
@@ -23,15 +26,25 @@ struct QRCode {
         [], [6, 18], [6, 22], [6, 26], [6, 30], [6, 34],
         [6, 22, 38], [6, 24, 42], [6, 26, 46], [6, 28, 50],
     ]
-    static let maximumVersion = 10
+    public static let maximumVersion = 10
 
     static func dataCodewords(version: Int) -> Int {
         let entry = layout[version - 1]
         return entry.total - entry.eccPerBlock * entry.blocks
     }
 
+    /// Returns the maximum byte count a code of `version` (1 to 10) encodes in
+    /// byte mode at level M: the data bits less the 4-bit mode and the character count.
+    public static func byteCapacity(version: Int) -> Int {
+        let countBits = version < 10 ? 8 : 16
+        return (dataCodewords(version: version) * 8 - 4 - countBits) / 8
+    }
+
+    /// The maximum byte count of any code here (213, at version 10).
+    public static var maximumByteCount: Int { byteCapacity(version: maximumVersion) }
+
     /// Encodes `bytes` in the smallest version they fit in, or returns nil when none is large enough.
-    init?(bytes: [UInt8]) {
+    public init?(bytes: [UInt8]) {
         var chosen: Int?
         for version in 1...Self.maximumVersion {
             let countBits = version < 10 ? 8 : 16
@@ -366,49 +379,5 @@ struct QRCode {
             if lightAfter || lightBefore { penalty += 40 }
         }
         return penalty
-    }
-}
-
-/// Reed-Solomon error correction over GF(256) with the QR polynomial x^8 + x^4 + x^3 + x^2 + 1.
-enum ReedSolomon {
-    static func multiply(_ a: UInt8, _ b: UInt8) -> UInt8 {
-        var result: UInt16 = 0
-        var x = UInt16(a)
-        var y = b
-        while y != 0 {
-            if y & 1 == 1 { result ^= x }
-            x <<= 1
-            if x & 0x100 != 0 { x ^= 0x11D }
-            y >>= 1
-        }
-        return UInt8(result)
-    }
-
-    /// Computes the coefficients (highest power first, leading 1 omitted) of
-    /// (x − α^0)(x − α^1)…(x − α^(degree−1)).
-    static func generator(degree: Int) -> [UInt8] {
-        var coefficients = [UInt8](repeating: 0, count: degree)
-        coefficients[degree - 1] = 1
-        var root: UInt8 = 1
-        for _ in 0..<degree {
-            for index in 0..<degree {
-                coefficients[index] = multiply(coefficients[index], root)
-                if index + 1 < degree { coefficients[index] ^= coefficients[index + 1] }
-            }
-            root = multiply(root, 0x02)
-        }
-        return coefficients
-    }
-
-    /// Computes the ECC codewords: the remainder of data × x^degree divided by the generator.
-    static func remainder(_ data: [UInt8], divisor: [UInt8]) -> [UInt8] {
-        var result = [UInt8](repeating: 0, count: divisor.count)
-        for byte in data {
-            let factor = byte ^ result[0]
-            result.removeFirst()
-            result.append(0)
-            for index in result.indices { result[index] ^= multiply(divisor[index], factor) }
-        }
-        return result
     }
 }
