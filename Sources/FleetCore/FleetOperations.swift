@@ -139,19 +139,25 @@ public struct FleetOperations: Sendable {
         guard let amount = Self.topUpAmount(currentWallet: currentWallet, target: target) else {
             return OperationReport(
                 outcome: .succeeded, esim: nil,
-                message: "Top-up skipped for \(iccid): the wallet \(currentWallet) is already at or above \(target).",
+                message: "Top-up skipped for \(iccid): the wallet \(currentWallet) is already at \(target), above it, or one cent below it, which Citrus's round-down explains.",
                 iccid: iccid, walletBefore: currentWallet)
         }
         return await fund(iccid: iccid, amount: amount, walletBefore: currentWallet)
     }
 
     /// Returns the fund that brings `currentWallet` to `target`, or nil when
-    /// none is needed. The amount is capped at the Citrus maximum per fund.
+    /// none is needed. A wallet one cent below the target counts as there:
+    /// Citrus rounds wallets down, so a top-up to $20 can read $19.99, and a
+    /// second top-up must not fund that cent again. The amount is capped at
+    /// the Citrus maximum per fund.
     public static func topUpAmount(currentWallet: Money, target: Money) -> Money? {
         let difference = target - currentWallet
-        guard difference >= .minimumFund else { return nil }
+        guard difference > roundingShortfall else { return nil }
         return min(difference, .maximumFund)
     }
+
+    /// The most that Citrus's round-down can take off a wallet reading: one cent.
+    static let roundingShortfall = Money(cents: 1)
 
     // MARK: Helpers
 

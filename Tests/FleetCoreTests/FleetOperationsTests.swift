@@ -90,6 +90,8 @@ import Testing
     @Test func topUpAmountIsTheDifference() {
         #expect(FleetOperations.topUpAmount(currentWallet: Money(cents: 350), target: .dollars(20)) == Money(cents: 1650))
         #expect(FleetOperations.topUpAmount(currentWallet: .dollars(20), target: .dollars(20)) == nil)
+        #expect(FleetOperations.topUpAmount(currentWallet: Money(cents: 1_999), target: .dollars(20)) == nil)
+        #expect(FleetOperations.topUpAmount(currentWallet: Money(cents: 1_998), target: .dollars(20)) == Money(cents: 2))
         #expect(FleetOperations.topUpAmount(currentWallet: .dollars(25), target: .dollars(20)) == nil)
         #expect(FleetOperations.topUpAmount(currentWallet: .zero, target: .dollars(50_000)) == .maximumFund)
     }

@@ -116,9 +116,15 @@ private struct SlowPerformer: OperationPerformer {
 /// A performer that returns no report until `release()`, like Citrus with a held response.
 private final class HeldPerformer: OperationPerformer, @unchecked Sendable {
     private let gate = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var started = 0
+
+    /// The number of requests that reached the performer.
+    var startedCount: Int { lock.withLock { started } }
 
     func perform(_ request: OperationRequest) async -> OperationReport {
-        await withCheckedContinuation { continuation in
+        lock.withLock { started += 1 }
+        return await withCheckedContinuation { continuation in
             Thread.detachNewThread { [gate] in
                 gate.wait()
                 continuation.resume(returning: OperationReport(outcome: .unknown, esim: nil, message: "released"))
@@ -308,6 +314,53 @@ private final class LoopResult: @unchecked Sendable {
         #expect(selector.selections == [Fixtures.traveler.iccid, nil, Fixtures.tracker.iccid, nil])
         terminal.press(.character("q"))
         #expect(await result.finished())
+    }
+
+    @Test func bulkFundRunsToSummary() async throws {
+        let terminal = FakeTerminal()
+        let mailbox = try Mailbox()
+        let result = startLoop(terminal, mailbox: mailbox)
+        mailbox.post(.fleetChanged(FleetChangeBatch(added: Fixtures.threeSIMs, sweepCompletedAt: Date())))
+        #expect(await terminal.waitForFrame { $0.line(4).contains(Fixtures.traveler.iccid) })
+
+        for key: Key in [.character(" "), .character(" "), .character("f"), .character("5"), .enter, .enter] {
+            terminal.press(key)
+        }
+
+        #expect(await terminal.waitForFrame { $0.line(10) == " Fund finished: 2 done." })
+        #expect(terminal.lastFrame?.lines().contains { $0.contains("Fund finished ─") } == true)
+        terminal.press(.escape)
+        terminal.press(.character("q"))
+        #expect(await result.finished())
+        #expect(result.value == 0)
+    }
+
+    @Test func quitDuringBulkRunReportsSIMInFlight() async throws {
+        let terminal = FakeTerminal()
+        let mailbox = try Mailbox()
+        let performer = HeldPerformer()
+        defer { performer.release() }
+        let (result, app) = startLoopReturningApp(
+            terminal, mailbox: mailbox, performer: performer, pendingActionWait: 0.2)
+        mailbox.post(.fleetChanged(FleetChangeBatch(added: Fixtures.threeSIMs, sweepCompletedAt: Date())))
+        #expect(await terminal.waitForFrame { $0.line(4).contains(Fixtures.traveler.iccid) })
+
+        for key: Key in [.character(" "), .character(" "), .character("f"), .character("5"), .enter, .enter] {
+            terminal.press(key)
+        }
+        let deadline = Date().addingTimeInterval(30)
+        while performer.startedCount == 0, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(performer.startedCount == 1)
+        terminal.press(.character("q"))
+
+        #expect(await result.finished())
+        #expect(result.value == DashboardApp.unknownOutcomeExitStatus)
+        #expect(app.unfinishedRequests == [.fund(
+            iccid: Fixtures.traveler.iccid, amount: .dollars(5), walletBefore: Fixtures.traveler.walletBalance,
+            resellerBalanceBefore: nil)])
+        #expect(performer.startedCount == 1)
     }
 
     @Test func mailboxDrainsInPostOrder() async throws {

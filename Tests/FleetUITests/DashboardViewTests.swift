@@ -180,7 +180,7 @@ import Testing
 
     @Test func footerListsKeys() {
         #expect(render(Fixtures.state(width: 140, height: 12))[11]
-            == " ↑↓ j/k move   Enter detail   / filter   s sort   f fund   e enable   d disable   t throttle   v events   ? help   q quit")
+            == " ↑↓ j/k move   Enter detail   / filter   s sort   f fund   e enable   d disable   t throttle   Space mark   v events   ? help   q quit")
     }
 
     @Test func narrowFooterKeepsHelpAndQuit() {

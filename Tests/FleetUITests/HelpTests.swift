@@ -22,30 +22,35 @@ import Testing
     }
 
     @Test func helpListsEveryKey() {
-        var state = Fixtures.state(width: 100, height: 40)
+        var state = Fixtures.state(width: 100, height: 50)
         _ = press([.character("?")], in: &state)
         let lines = DashboardView.render(state, theme: .builtIn).lines()
         let text = lines.joined(separator: "\n")
 
-        #expect(lines[4].contains("┌─ Keys ───────────────────────────────────────────────────────────────────┐"))
-        #expect(lines[5].contains("│ The fleet table                                                          │"))
-        #expect(lines[6].contains("│ ↑ ↓  j k          move the selection                                     │"))
+        #expect(lines[3].contains("┌─ Keys ───────────────────────────────────────────────────────────────────┐"))
+        #expect(lines[4].contains("│ The fleet table                                                          │"))
+        #expect(lines[5].contains("│ ↑ ↓  j k          move the selection                                     │"))
         for key in ["Enter             open the selected SIM's detail", "/                 filter with a query",
                     "Esc               clear the filter", "s                 choose the sort column",
                     "S                 reverse the sort", "v                 show or hide the events pane",
                     "e                 enable the SIM", "d                 disable (suspend) the SIM",
                     "f                 fund the wallet", "t                 set the throttle speed",
-                    "?                 show this help", "q                 quit", "Esc q             close the detail"] {
+                    "?                 show this help", "q                 quit", "Esc q             close the detail",
+                    "Space             mark or unmark the selected SIM and move down",
+                    "*                 mark every SIM the filter shows", "U                 unmark every SIM",
+                    "e d t             with marks: enable, disable or throttle the marked",
+                    "f                 with marks: 5 funds $5 to each, to 20 tops each wallet",
+                    "Esc               during a run: stop after the current SIM"] {
             #expect(text.contains(key), "\(key)")
         }
-        #expect(lines[39] == " ↑↓ j/k scroll   Esc ? q close")
+        #expect(lines[49] == " ↑↓ j/k scroll   Esc ? q close")
     }
 
     @Test func helpScrollsOnShortScreen() {
         var state = Fixtures.state(width: 80, height: 12)
         _ = press([.character("?")], in: &state)
         var lines = DashboardView.render(state, theme: .builtIn).lines()
-        #expect(lines.contains { $0.contains("↑↓ scroll, lines 1–8 of 29. Esc closes.") })
+        #expect(lines.contains { $0.contains("↑↓ scroll, lines 1–8 of 41. Esc closes.") })
         // The box leaves the bottom row to the key hints.
         #expect(lines[11] == " ↑↓ j/k scroll   Esc ? q close")
 
@@ -53,15 +58,15 @@ import Testing
         #expect(state.mode == .help(scroll: HelpView.maximumScroll(state)))
         lines = DashboardView.render(state, theme: .builtIn).lines()
         #expect(lines.contains { $0.contains("Backspace Ctrl-U  delete a character, clear the field") })
-        #expect(lines.contains { $0.contains("lines 22–29 of 29") })
+        #expect(lines.contains { $0.contains("lines 34–41 of 41") })
     }
 
     @Test func readOnlyHelpSaysActionsAreOff() {
-        var state = Fixtures.state(width: 100, height: 40, readOnly: true)
+        var state = Fixtures.state(width: 100, height: 50, readOnly: true)
         _ = press([.character("?")], in: &state)
         let lines = DashboardView.render(state, theme: .builtIn).lines()
 
-        #expect(lines[4].contains("│ Read-only mode: e, d, f and t are off."))
+        #expect(lines[3].contains("│ Read-only mode: e, d, f and t are off."))
     }
 
     @Test func helpOpensFromDetailAndReturnsToIt() {

@@ -36,8 +36,17 @@ public final class DashboardApp {
     private let log: Log
     /// How long quitting waits for actions in flight, in seconds.
     private let pendingActionWait: TimeInterval
-    /// The requests sent whose report has not been applied yet, in the order sent.
-    public private(set) var unfinishedRequests: [OperationRequest] = []
+    /// The single-SIM requests sent whose report has not been applied yet, in the order sent.
+    private var unfinishedSingleRequests: [OperationRequest] = []
+    /// The bulk run under way and its plan's action, until its summary is applied.
+    private var bulkRun: (control: BulkRunControl, action: BulkAction)?
+
+    /// The requests sent whose report has not been applied yet, in the order
+    /// sent, and last the bulk run's SIM in flight, if any.
+    public var unfinishedRequests: [OperationRequest] {
+        guard let bulkRun, let item = bulkRun.control.itemInFlight else { return unfinishedSingleRequests }
+        return unfinishedSingleRequests + [OperationRequest(item, action: bulkRun.action)]
+    }
 
     /// - Parameters:
     ///   - clock: the fleet clock, the same one the refresh loop stamps readings with.
@@ -109,11 +118,11 @@ public final class DashboardApp {
     /// meanwhile are read and dropped, so they do not reach the shell; a
     /// second termination signal ends the wait.
     private func waitForPendingActions(on terminal: TerminalBackend) {
-        guard !state.pendingICCIDs.isEmpty else { return }
+        guard hasWorkInFlight else { return }
         redraw(on: terminal, onlyClockMoved: false)
         let deadline = Date().addingTimeInterval(pendingActionWait)
 
-        while !state.pendingICCIDs.isEmpty, Date() < deadline {
+        while hasWorkInFlight, Date() < deadline {
             _ = waitForInput(terminal)
             mailbox.consumeWakeUps()
             _ = terminal.readInput()
@@ -121,10 +130,16 @@ public final class DashboardApp {
             apply([tick()] + mailbox.drain())
             redraw(on: terminal, onlyClockMoved: false)
         }
-        if !state.pendingICCIDs.isEmpty {
-            let iccids = state.pendingICCIDs.sorted().joined(separator: ", ")
+        let unfinished = unfinishedRequests.map(\.iccid)
+        if !unfinished.isEmpty {
+            let iccids = unfinished.sorted().joined(separator: ", ")
             log("Quit before the result of actions on \(iccids) arrived; their outcome is unknown. Check these SIMs before repeating the action.")
         }
+    }
+
+    /// Whether a single action or a bulk run has not reported its end yet.
+    private var hasWorkInFlight: Bool {
+        !state.pendingICCIDs.isEmpty || state.bulkRun != nil
     }
 
     /// Draws the state. When only the clock moved, just the header (with its
@@ -152,8 +167,15 @@ public final class DashboardApp {
 
     /// Reduces `events` in order and starts the effects they return.
     func apply(_ events: [AppEvent]) {
-        for case .operationFinished(let request, _) in events {
-            if let index = unfinishedRequests.firstIndex(of: request) { unfinishedRequests.remove(at: index) }
+        for event in events {
+            switch event {
+            case .operationFinished(let request, _):
+                if let index = unfinishedSingleRequests.firstIndex(of: request) { unfinishedSingleRequests.remove(at: index) }
+            case .bulkFinished:
+                bulkRun = nil
+            default:
+                break
+            }
         }
         for effect in state.reduce(events) {
             perform(effect)
@@ -171,9 +193,14 @@ public final class DashboardApp {
                 await previous?.value
                 await detailSelector.select(iccid: iccid)
             }
+        case .startBulk(let plan):
+            startBulk(plan)
+        case .stopBulk:
+            log("Stopping the bulk run after the current SIM.")
+            bulkRun?.control.requestStop()
         case .perform(let request):
             log("Sending \(request).")
-            unfinishedRequests.append(request)
+            unfinishedSingleRequests.append(request)
             let performer = performer
             let mailbox = mailbox
             let log = log
@@ -182,6 +209,25 @@ public final class DashboardApp {
                 log("Finished \(request): \(report.outcome): \(report.message)")
                 mailbox.post(.operationFinished(request, report))
             }
+        }
+    }
+
+    /// Runs the plan in a detached task. Each SIM's report and the summary
+    /// come back through the mailbox, and each is logged.
+    private func startBulk(_ plan: BulkPlan) {
+        let control = BulkRunControl()
+        bulkRun = (control, plan.action)
+        log("Starting a bulk \(plan.action) of \(plan.items.count) SIMs (\(plan.skipped.count) skipped), total \(plan.total).")
+        let performer = performer
+        let mailbox = mailbox
+        let log = log
+        Task.detached {
+            let summary = await performer.run(plan, control: control) { progress in
+                log("Bulk \(plan.action.title) \(progress.item.iccid): \(progress.report.outcome): \(progress.report.message)")
+                mailbox.post(.bulkProgress(progress))
+            }
+            log(summary.headline)
+            mailbox.post(.bulkFinished(summary))
         }
     }
 

@@ -5,6 +5,16 @@ import FleetCore
 public protocol OperationPerformer: Sendable {
     /// Sends `request` once and reports the result in plain words.
     func perform(_ request: OperationRequest) async -> OperationReport
+
+    /// Runs `plan` one SIM at a time, as `BulkRunner.run` describes.
+    func run(_ plan: BulkPlan, control: BulkRunControl, progress: BulkRunner.Progress) async -> BulkSummary
+}
+
+extension OperationPerformer {
+    /// Sends each SIM of the plan through `perform(_:)`.
+    public func run(_ plan: BulkPlan, control: BulkRunControl, progress: BulkRunner.Progress) async -> BulkSummary {
+        await BulkRunner.run(plan, control: control, send: { await perform(OperationRequest($0, action: plan.action)) }, progress: progress)
+    }
 }
 
 extension FleetOperations: OperationPerformer {

@@ -18,6 +18,10 @@ public enum AppEvent: Sendable {
     case tick(Date, wall: Date? = nil)
     /// SIGINT or SIGTERM arrived.
     case terminationRequested
+    /// A bulk run finished one SIM.
+    case bulkProgress(BulkProgress)
+    /// A bulk run ended: every SIM sent, or stopped early.
+    case bulkFinished(BulkSummary)
 }
 
 extension AppEvent {
@@ -95,6 +99,11 @@ public enum Effect: Equatable, Sendable {
     case selectDetail(iccid: String?)
     /// Leave the UI loop and restore the terminal.
     case quit
+    /// Run the plan one SIM at a time; progress comes back as `.bulkProgress`
+    /// and the end as `.bulkFinished`.
+    case startBulk(BulkPlan)
+    /// Stop the bulk run before its next SIM, never cancelling the request in flight.
+    case stopBulk
 }
 
 extension ThrottleSpeed {

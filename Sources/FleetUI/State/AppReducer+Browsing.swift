@@ -17,14 +17,28 @@ extension AppState {
             moveSelection(to: selectedRow + 1)
         case .up, .character("k"):
             moveSelection(to: selectedRow - 1)
-        case .pageDown, .character(" "):
+        case .pageDown:
             moveSelection(to: selectedRow + max(1, layout.tableBodyHeight))
+        case .character(" "):
+            toggleMarkOnSelection()
+        case .character("*"):
+            markAllShown()
+        case .character("U"):
+            clearMarks()
         case .pageUp:
             moveSelection(to: selectedRow - max(1, layout.tableBodyHeight))
         case .home, .character("g"):
             moveSelection(to: 0)
         case .end, .character("G"):
             moveSelection(to: fleet.count - 1)
+        case .character("e") where !marked.isEmpty:
+            confirmBulk(.enable)
+        case .character("d") where !marked.isEmpty:
+            confirmBulk(.disable)
+        case .character("f") where !marked.isEmpty:
+            openBulkFundPrompt()
+        case .character("t") where !marked.isEmpty:
+            openBulkThrottlePicker()
         case .character("e"):
             return startAction("enable") { .enable(iccid: $0.iccid) }
         case .character("d"):
@@ -43,6 +57,8 @@ extension AppState {
             keepSelectionVisible()
         case .character("S"):
             fleet.setSort(TableSort(fleet.sort.key, ascending: !fleet.sort.ascending))
+        case .escape where bulkRun != nil:
+            return stopBulkRun()
         case .escape:
             clearFilter()
         case .enter:
@@ -97,6 +113,14 @@ extension AppState {
 
     mutating func quit() -> [Effect] {
         hasQuit = true
+        if var run = bulkRun {
+            run.stopRequested = true
+            bulkRun = run
+            status = StatusMessage(
+                "Quitting: the bulk \(run.action.title.lowercased()) stops after the current SIM; waiting up to 5 s for it…",
+                kind: .info)
+            return [.stopBulk, .quit]
+        }
         if !pendingICCIDs.isEmpty {
             status = StatusMessage(
                 "Quitting: waiting up to 5 s for \(pendingICCIDs.count) action(s) in flight…", kind: .info)
@@ -110,6 +134,12 @@ extension AppState {
         if isReadOnly {
             status = StatusMessage(
                 "Read-only mode: \(action) is turned off. Restart citrus-fleet without --read-only to change SIMs.",
+                kind: .error)
+            return nil
+        }
+        if let bulkRun {
+            status = StatusMessage(
+                "A bulk \(bulkRun.action.title.lowercased()) is running. Wait for its summary, or press Esc to stop it, before you \(action) a SIM.",
                 kind: .error)
             return nil
         }

@@ -100,7 +100,11 @@ extension AppState {
         switch key {
         case .escape, .character("q"):
             mode = .browsing
-            status = StatusMessage("Throttle cancelled for \(picker.iccid); nothing was sent.", kind: .info)
+            let target = picker.markedCount == nil ? picker.iccid : "the marked SIMs"
+            status = StatusMessage("Throttle cancelled for \(target); nothing was sent.", kind: .info)
+            return []
+        case .enter where picker.markedCount != nil:
+            confirmBulk(.throttle(speeds[picker.highlighted]))
             return []
         case .enter:
             mode = .browsing

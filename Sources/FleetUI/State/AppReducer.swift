@@ -45,6 +45,12 @@ extension AppState {
             return []
         case .terminationRequested:
             return quit()
+        case .bulkProgress(let progress):
+            applyBulkProgress(progress)
+            return []
+        case .bulkFinished(let summary):
+            applyBulkSummary(summary)
+            return []
         }
     }
 
@@ -69,6 +75,13 @@ extension AppState {
             return handleSortPickerKey(key, picker: picker)
         case .help(let scroll):
             handleHelpKey(key, scroll: scroll)
+            return []
+        case .bulkFundPrompt(let prompt):
+            return handleBulkFundPromptKey(key, prompt: prompt)
+        case .bulkConfirmation(let confirmation):
+            return handleBulkConfirmationKey(key, confirmation: confirmation)
+        case .bulkSummary(let summary, let scroll):
+            handleBulkSummaryKey(key, summary: summary, scroll: scroll)
             return []
         }
     }
@@ -138,6 +151,7 @@ extension AppState {
             selectedRow = row
         }
         moveSelection(to: selectedRow)
+        refreshMarkCounts()
     }
 
     /// Keeps the newest events for the events pane, and shows an event about

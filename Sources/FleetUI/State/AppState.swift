@@ -98,6 +98,16 @@ public struct ThrottlePicker: Equatable, Sendable {
     public var current: ThrottleSpeed
     /// The index of the highlighted speed in `ThrottleSpeed.allCases`.
     public var highlighted: Int
+    /// The number of marked SIMs when the picker applies to them, or nil
+    /// when it applies to `iccid` only.
+    public var markedCount: Int?
+
+    public init(iccid: String, current: ThrottleSpeed, highlighted: Int, markedCount: Int? = nil) {
+        self.iccid = iccid
+        self.current = current
+        self.highlighted = highlighted
+        self.markedCount = markedCount
+    }
 }
 
 /// The sort picker: the orders the table offers, one highlighted.
@@ -146,6 +156,12 @@ public enum InputMode: Equatable, Sendable {
     case sortPicker(SortPicker)
     /// The help overlay, scrolled down by this many lines.
     case help(scroll: Int)
+    /// The amount or top-up target for every marked SIM.
+    case bulkFundPrompt(BulkFundPrompt)
+    /// The count, amounts and total of a bulk action, before anything is sent.
+    case bulkConfirmation(BulkConfirmation)
+    /// The result of the last bulk run, scrolled down by this many lines.
+    case bulkSummary(BulkSummary, scroll: Int)
 }
 
 /// Everything the views draw. It changes only through `reduce(_:)`.
@@ -208,6 +224,13 @@ public struct AppState: Sendable {
     public var confirmFundAbove: Money = .dollars(100)
     /// Set once the operator has asked to quit.
     public var hasQuit = false
+    /// The marked SIMs. Marks follow the SIM through sorts, filters and
+    /// sweeps, because a handle never changes while the dashboard runs.
+    public var marked: Set<SIMHandle> = []
+    /// The counts of `marked`, as of the last change of marks or order.
+    public var markCounts = MarkCounts()
+    /// The bulk run under way, or nil.
+    public var bulkRun: BulkRunState?
 
     public init(
         isDemo: Bool, isReadOnly: Bool, width: Int, height: Int, now: Date = Date(), wallNow: Date? = nil,

@@ -37,6 +37,12 @@ public enum DashboardView {
             SortPickerView.draw(picker, sort: state.fleet.sort, theme: theme, into: &buffer)
         case .help(let scroll):
             HelpView.draw(scroll: scroll, state: state, theme: theme, into: &buffer)
+        case .bulkFundPrompt(let prompt):
+            BulkFundPromptView.draw(prompt, state: state, theme: theme, into: &buffer)
+        case .bulkConfirmation(let confirmation):
+            BulkConfirmationView.draw(confirmation, state: state, theme: theme, into: &buffer)
+        case .bulkSummary(let summary, let scroll):
+            BulkSummaryView.draw(summary, scroll: scroll, state: state, theme: theme, into: &buffer)
         }
     }
 }

@@ -22,6 +22,11 @@ enum DisplayFormat {
         return (value < 0 ? "-" : "") + grouped
     }
 
+    /// Formats a number of SIMs with the noun: `1 SIM`, `1,200 SIMs`.
+    static func sims(_ value: Int) -> String {
+        value == 1 ? "1 SIM" : "\(count(value)) SIMs"
+    }
+
     /// Formats how long ago `date` was, coarsely: `4s ago`, `12m ago`, `3h ago`.
     static func age(of date: Date, now: Date) -> String {
         let seconds = max(0, Int(now.timeIntervalSince(date)))

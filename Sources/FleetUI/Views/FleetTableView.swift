@@ -31,11 +31,18 @@ public enum FleetTableView {
             drawCells(cells(for: sim, now: state.now), row: y, columns: columns, into: &buffer) { column in
                 style(of: column, sim: sim, rowStyle: rowStyle, lowWallet: state.metrics.lowWalletThreshold, theme: theme)
             }
+            if state.isMarked(sim.handle) {
+                buffer.put(markGlyph, x: 0, y: y, style: theme.headerFilter)
+            }
             if row == state.selectedRow {
                 buffer.restyle(y: y, style: theme.tableSelection)
             }
         }
     }
+
+    /// The mark in the gutter left of a marked row. The table starts in
+    /// column 1, so the gutter costs no width.
+    static let markGlyph = "*"
 
     /// Returns the line shown in place of rows when none match.
     static func emptyMessage(_ state: AppState) -> String {

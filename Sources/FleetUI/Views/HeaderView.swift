@@ -170,7 +170,10 @@ public enum HeaderView {
             x = buffer.put("  filter ", x: x, y: row, style: theme.headerTotals)
             x = buffer.put(fleet.query.text, x: x, y: row, style: theme.headerFilter, maxWidth: max(0, buffer.width - x - 24))
         }
-        buffer.put("  sort \(sortText(fleet.sort))", x: x, y: row, style: theme.headerTotals)
+        x = buffer.put("  sort \(sortText(fleet.sort))", x: x, y: row, style: theme.headerTotals)
+        if !state.marked.isEmpty {
+            buffer.put("  \(state.markCounts.text)", x: x, y: row, style: theme.headerFilter, maxWidth: max(0, buffer.width - x))
+        }
     }
 
     /// "wallet ▲", or "first seen" for the API's list order.

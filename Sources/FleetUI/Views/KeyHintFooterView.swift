@@ -33,12 +33,31 @@ public enum KeyHintFooterView {
             return [Hint("Enter", "apply", 0), Hint("Backspace", "delete", 1), Hint("Ctrl-U", "clear", 1), Hint("Esc", "cancel", 0)]
         case .help:
             return [Hint("↑↓ j/k", "scroll", 1), Hint("Esc ? q", "close", 0)]
+        case .bulkFundPrompt:
+            return [Hint("Enter", "show the total", 0), Hint("Backspace", "delete", 1), Hint("Ctrl-U", "clear", 1), Hint("Esc", "cancel", 0)]
+        case .bulkConfirmation(let confirmation) where confirmation.requiresTypedConfirmation:
+            return [Hint("\(confirmation.expectedText), Enter", "start", 0), Hint("↑↓", "scroll", 2), Hint("Esc", "cancel", 0)]
+        case .bulkConfirmation:
+            return [Hint("Enter", "start", 0), Hint("↑↓", "scroll", 2), Hint("Esc", "cancel", 0)]
+        case .bulkSummary:
+            return [Hint("↑↓ j/k", "scroll", 1), Hint("Esc Enter", "close", 0)]
         case .browsing where state.detailICCID != nil:
             var hints = [Hint("Esc q", "close", 0), Hint("↑↓ j/k", "scroll", 2)]
             if !state.isReadOnly {
                 hints += [Hint("e", "enable", 4), Hint("d", "disable", 4), Hint("f", "fund", 3), Hint("t", "throttle", 4)]
             }
             return hints + [Hint("?", "help", 0)]
+        case .browsing where state.bulkRun != nil:
+            return [Hint("Esc", "stop after the current SIM", 0), Hint("↑↓ j/k", "move", 1), Hint("Space", "mark", 3),
+                    Hint("v", "events", 4), Hint("?", "help", 0), Hint("q", "quit", 0)]
+        case .browsing where !state.marked.isEmpty:
+            var hints = [Hint(state.markCounts.text, "", 0), Hint("Space", "mark", 1), Hint("*", "mark shown", 3), Hint("U", "unmark all", 2)]
+            if state.isReadOnly {
+                hints.append(Hint("read-only", "e d f t are off", 2))
+            } else {
+                hints.append(Hint("e d f t", "act on the marked", 1))
+            }
+            return hints + [Hint("/", "filter", 4), Hint("?", "help", 0), Hint("q", "quit", 0)]
         case .browsing:
             var hints = [Hint("↑↓ j/k", "move", 1), Hint("Enter", "detail", 2), Hint("/", "filter", 2), Hint("s", "sort", 3)]
             if state.isReadOnly {
@@ -46,7 +65,7 @@ public enum KeyHintFooterView {
             } else {
                 hints += [Hint("f", "fund", 4), Hint("e", "enable", 5), Hint("d", "disable", 5), Hint("t", "throttle", 5)]
             }
-            return hints + [Hint("v", "events", 6), Hint("?", "help", 0), Hint("q", "quit", 0)]
+            return hints + [Hint("Space", "mark", 6), Hint("v", "events", 6), Hint("?", "help", 0), Hint("q", "quit", 0)]
         }
     }
 

@@ -10,7 +10,7 @@ public enum ThrottlePickerView {
         let speeds = ThrottleSpeed.allCases
         let width = min(contentWidth, buffer.width - 4)
         let box = ModalBox.draw(
-            title: "Throttle \(picker.iccid)", contentWidth: width, contentRows: speeds.count + 2,
+            title: title(picker), contentWidth: width, contentRows: speeds.count + 2,
             style: theme.prompt, into: &buffer)
 
         let listRows = max(1, box.innerHeight - 2)
@@ -18,11 +18,17 @@ public enum ThrottlePickerView {
         for row in 0..<min(listRows, speeds.count) {
             let index = first + row
             let speed = speeds[index]
-            let marker = speed == picker.current ? "  (current)" : ""
+            let marker = speed == picker.current && picker.markedCount == nil ? "  (current)" : ""
             let text = TextLayout.padRight(" \(ThrottleSpeed.label(speed))\(marker)", toWidth: box.innerWidth)
             let style = index == picker.highlighted ? theme.promptSelection : theme.prompt
             box.put(text, row: row, style: style, into: &buffer)
         }
         box.put("Enter applies. Esc cancels.", row: min(listRows, speeds.count) + 1, style: theme.prompt, into: &buffer)
+    }
+
+    /// "Throttle 8910…", or "Throttle 12 marked" for a bulk throttle.
+    static func title(_ picker: ThrottlePicker) -> String {
+        guard let count = picker.markedCount else { return "Throttle \(picker.iccid)" }
+        return "Throttle \(DisplayFormat.count(count)) marked"
     }
 }
