@@ -37,7 +37,9 @@ public final class CitrusClient: Sendable, CustomStringConvertible, CustomReflec
         self.budget = budget ?? RequestBudget(
             requestsPerMinute: configuration.requestsPerMinute,
             burstSeconds: configuration.burstSeconds)
-        self.transport = HTTPTransport(requestTimeout: configuration.requestTimeout)
+        self.transport = HTTPTransport(
+            requestTimeout: configuration.requestTimeout, connectTimeout: configuration.connectTimeout,
+            environment: configuration.proxyEnvironment ?? ProcessInfo.processInfo.environment)
         self.auditSink = audit
         self.logSink = logger
         self.redactor = SecretRedactor(secret: configuration.apiKey)
@@ -182,10 +184,10 @@ public final class CitrusClient: Sendable, CustomStringConvertible, CustomReflec
         var detail: String?
     }
 
-    /// Executes a mutating request and writes its audit records: one `sending`
-    /// per attempt, then `applied` for a 2xx or the failure's outcome.
-    func executeMutation(_ request: APIRequest, audit context: AuditContext) async throws -> Data {
-        let requestID = UUID()
+    /// Executes a mutating request and writes its audit records, all with
+    /// `requestID`: one `sending` per attempt, then `applied` for a 2xx or the
+    /// failure's outcome.
+    func executeMutation(_ request: APIRequest, audit context: AuditContext, requestID: UUID = UUID()) async throws -> Data {
         var attempts = 0
         do {
             let data = try await execute(request) { attempt in

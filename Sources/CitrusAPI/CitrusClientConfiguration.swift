@@ -17,10 +17,17 @@ public struct CitrusClientConfiguration: Sendable, CustomStringConvertible, Cust
     /// `http://127.0.0.1:PORT/api/v2/reseller`. Plain `http://` only to loopback hosts.
     public var baseURL: URL
     public var apiKey: String
-    /// Time for a whole request (connecting, sending, the response), in seconds.
-    /// NOTE: FoundationNetworking on Linux has no separate connect timeout, so
-    /// connecting counts against this deadline.
+    /// Time for a request from the moment it is handed to URLSession
+    /// (connecting when no connection is open, sending, the response), in seconds.
     public var requestTimeout: TimeInterval
+    /// Time to resolve the host and open a TCP connection to it (or to the
+    /// proxy), in seconds, capped by `requestTimeout`. A request that cannot
+    /// connect in time is not sent, so even a fund fails safely and fast.
+    /// At worst a request takes the two timeouts added together.
+    /// FoundationNetworking has no such setting, so the client connects once
+    /// itself before a request that probably needs a new connection: see
+    /// `HTTPTransport`. The TLS handshake counts against `requestTimeout`.
+    public var connectTimeout: TimeInterval
     /// The request budget, in requests per minute. Citrus allows 100 per key,
     /// shared with the reseller's other software.
     public var requestsPerMinute: Int
@@ -30,11 +37,17 @@ public struct CitrusClientConfiguration: Sendable, CustomStringConvertible, Cust
     /// Sent as `User-Agent` on every request.
     public var userAgent: String
 
-    public init(baseURL: URL, apiKey: String, requestTimeout: TimeInterval = 30, requestsPerMinute: Int = 60,
-                burstSeconds: Double = 5, retryPolicy: RetryPolicy = .standard, userAgent: String = CitrusClient.defaultUserAgent) {
+    /// The proxy variables (`https_proxy`, `no_proxy`…) that decide where a
+    /// connection goes, or nil for the process environment. Set by tests.
+    var proxyEnvironment: [String: String]?
+
+    public init(baseURL: URL, apiKey: String, requestTimeout: TimeInterval = 30, connectTimeout: TimeInterval = 10,
+                requestsPerMinute: Int = 60, burstSeconds: Double = 5, retryPolicy: RetryPolicy = .standard,
+                userAgent: String = CitrusClient.defaultUserAgent) {
         self.baseURL = baseURL
         self.apiKey = apiKey
         self.requestTimeout = requestTimeout
+        self.connectTimeout = connectTimeout
         self.requestsPerMinute = requestsPerMinute
         self.burstSeconds = burstSeconds
         self.retryPolicy = retryPolicy
@@ -55,6 +68,9 @@ public struct CitrusClientConfiguration: Sendable, CustomStringConvertible, Cust
         guard requestTimeout.isFinite, requestTimeout > 0 else {
             throw .invalidRequest("Request timeout \(requestTimeout) s is invalid. Use a positive number of seconds, such as 30.")
         }
+        guard connectTimeout.isFinite, connectTimeout > 0 else {
+            throw .invalidRequest("Connect timeout \(connectTimeout) s is invalid. Use a positive number of seconds, such as 10.")
+        }
         guard requestsPerMinute >= 1 else {
             throw .invalidRequest("Request budget \(requestsPerMinute) per minute is invalid. Use 1 or more (Citrus allows 100 per key).")
         }
@@ -64,7 +80,7 @@ public struct CitrusClientConfiguration: Sendable, CustomStringConvertible, Cust
     }
 
     public var description: String {
-        "CitrusClientConfiguration(baseURL: \(baseURL.absoluteString), apiKey: \(SecretRedactor.placeholder), requestTimeout: \(requestTimeout) s, requestsPerMinute: \(requestsPerMinute))"
+        "CitrusClientConfiguration(baseURL: \(baseURL.absoluteString), apiKey: \(SecretRedactor.placeholder), requestTimeout: \(requestTimeout) s, connectTimeout: \(connectTimeout) s, requestsPerMinute: \(requestsPerMinute))"
     }
 
     public var debugDescription: String { description }
@@ -74,6 +90,7 @@ public struct CitrusClientConfiguration: Sendable, CustomStringConvertible, Cust
             "baseURL": baseURL,
             "apiKey": SecretRedactor.placeholder,
             "requestTimeout": requestTimeout,
+            "connectTimeout": connectTimeout,
             "requestsPerMinute": requestsPerMinute,
             "burstSeconds": burstSeconds,
             "retryPolicy": retryPolicy,

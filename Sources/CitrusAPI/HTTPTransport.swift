@@ -16,15 +16,32 @@ import FoundationNetworking
 ///   second fund, so every mutating request goes through a fresh session with
 ///   no pooled connection. GETs share one session.
 ///   NOTE: such a hidden resend of a GET is not counted by the request budget.
-/// - There is no separate connect timeout, so connecting counts against the
-///   request deadline.
+/// - There is no connect timeout. So before a request that probably opens a
+///   new connection, the transport connects once itself within
+///   `connectTimeout` (`ConnectProbe`) and sends nothing when that fails.
+///   The request deadline starts after that probe.
+///   That is every mutation, and a GET when the shared session has had no
+///   response for `reuseWindow` seconds or its last request failed. A GET
+///   that libcurl sends on a new connection anyway still counts its connect
+///   time against the request deadline only.
 struct HTTPTransport: Sendable {
     private let sharedSession: URLSession
     private let redirectBlocker: RedirectBlocker
+    private let sharedConnection = SharedConnectionState()
     let requestTimeout: TimeInterval
+    let connectTimeout: TimeInterval
+    /// The proxy variables that decide where a connection goes (see `ConnectTarget`).
+    private let environment: [String: String]
 
-    init(requestTimeout: TimeInterval) {
+    /// Seconds after a response on the shared session during which a GET is
+    /// assumed to reuse its connection and is not probed.
+    static let reuseWindow: TimeInterval = 5
+
+    init(requestTimeout: TimeInterval, connectTimeout: TimeInterval,
+         environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.requestTimeout = requestTimeout
+        self.connectTimeout = connectTimeout
+        self.environment = environment
         self.redirectBlocker = RedirectBlocker()
         self.sharedSession = Self.makeSession(requestTimeout: requestTimeout, delegate: redirectBlocker)
     }
@@ -50,6 +67,12 @@ struct HTTPTransport: Sendable {
     /// Sends `request` and returns the body and response, whatever the status.
     /// `freshConnection` forces a new connection (used for every mutation).
     func send(_ request: URLRequest, endpoint: String, freshConnection: Bool) async throws -> (Data, HTTPURLResponse) {
+        // The request's own deadline starts after the probe, so time spent
+        // waiting to resume after it can never leave a request too little time.
+        if freshConnection || !sharedConnection.isProbablyOpen(within: Self.reuseWindow) {
+            try await probeConnection(for: request, endpoint: endpoint)
+        }
+
         var request = request
         request.timeoutInterval = Self.backstopTimeout(requestTimeout)
 
@@ -60,7 +83,16 @@ struct HTTPTransport: Sendable {
             freshConnection ? Self.makeSession(requestTimeout: requestTimeout, delegate: redirectBlocker) : sharedSession
         }
 
-        let outcome = await Self.race(makeSession: makeSession, invalidateAfterUse: freshConnection, request: request, timeout: requestTimeout)
+        let outcome = await Self.race(
+            makeSession: makeSession, invalidateAfterUse: freshConnection, redirectBlocker: redirectBlocker,
+            request: request, timeout: requestTimeout)
+        if !freshConnection {
+            if case .response = outcome {
+                sharedConnection.responded()
+            } else {
+                sharedConnection.failed()
+            }
+        }
         switch outcome {
         case .response(let data, let response):
             guard let http = response as? HTTPURLResponse else {
@@ -78,6 +110,26 @@ struct HTTPTransport: Sendable {
         }
     }
 
+    /// Connects once to where `request` would connect, within the connect
+    /// timeout, and throws a `.notSent` transport error when that fails.
+    private func probeConnection(for request: URLRequest, endpoint: String) async throws {
+        guard let url = request.url, let target = ConnectTarget.resolve(url, environment: environment) else { return }
+        let limit = min(connectTimeout, requestTimeout)
+        switch await ConnectProbe.run(host: target.host, port: target.port, timeout: limit) {
+        case .connected:
+            return
+        case .failed(let reason):
+            let via = target.isProxy ? " through \(target.description)" : ""
+            throw CitrusError.transport(endpoint: endpoint, delivery: .notSent, reason: "could not connect\(via): \(reason)")
+        case .timedOut:
+            throw CitrusError.transport(
+                endpoint: endpoint, delivery: .notSent,
+                reason: "no connection to \(target.description) within \(Self.format(limit)) s (connect timeout)")
+        case .cancelled:
+            throw CitrusError.transport(endpoint: endpoint, delivery: .notSent, reason: "the calling task was cancelled before the request was sent")
+        }
+    }
+
     enum RaceOutcome: Sendable {
         case response(Data, URLResponse)
         case deadline
@@ -89,7 +141,7 @@ struct HTTPTransport: Sendable {
     /// the deadline or the caller's cancellation, decides the outcome, and a task
     /// still running is then cancelled.
     private static func race(makeSession: @escaping @Sendable () -> URLSession, invalidateAfterUse: Bool,
-                             request: URLRequest, timeout: TimeInterval) async -> RaceOutcome {
+                             redirectBlocker: RedirectBlocker, request: URLRequest, timeout: TimeInterval) async -> RaceOutcome {
         // This queue creates, starts, cancels and invalidates the task. FoundationNetworking's
         // `resume()` and `cancel()` wait on the session's internal queue, so they must not
         // run on a thread of the Swift concurrency pool (one per core). A serial queue of
@@ -102,6 +154,7 @@ struct HTTPTransport: Sendable {
                 controlQueue.async {
                     let session = makeSession()
                     let task = session.dataTask(with: request) { data, response, error in
+                        redirectBlocker.forget(race)
                         if let error {
                             race.finish(.failure(error))
                         } else if let response {
@@ -111,6 +164,7 @@ struct HTTPTransport: Sendable {
                         }
                     }
                     race.attach(task)
+                    redirectBlocker.track(task, race)
                     task.resume()
                     if invalidateAfterUse { session.finishTasksAndInvalidate() }
                 }
@@ -170,11 +224,19 @@ struct HTTPTransport: Sendable {
 
 /// The shared state of one request's race: the first `finish` resumes the
 /// caller, and the others are ignored.
-private final class RequestRace: @unchecked Sendable {
+///
+/// A task that has reached the redirect callback is never cancelled, and a
+/// task cancelled first never answers the callback: FoundationNetworking
+/// traps ("Received callback for HTTP redirection, but we're not waiting for
+/// it") when the answer arrives after a cancel has moved the task on. Such a
+/// task finishes on its own with the 3xx response, which nobody waits for.
+final class RequestRace: @unchecked Sendable {
     // `lock` guards every field below.
     private let lock = NSLock()
     private var continuation: CheckedContinuation<HTTPTransport.RaceOutcome, Never>?
-    private var task: URLSessionDataTask?
+    private var runningTask: URLSessionDataTask?
+    private var isRedirecting = false
+    private var cancelRequested = false
     /// The winning outcome when it came before `begin` (a task cancelled at once).
     private var earlyOutcome: HTTPTransport.RaceOutcome?
     private var finished = false
@@ -188,9 +250,14 @@ private final class RequestRace: @unchecked Sendable {
         if let early { continuation.resume(returning: early) }
     }
 
+    var task: URLSessionDataTask? {
+        lock.withLock { runningTask }
+    }
+
     func attach(_ task: URLSessionDataTask) {
         let cancelNow: Bool = lock.withLock {
-            self.task = task
+            runningTask = task
+            if finished { cancelRequested = true }
             return finished
         }
         // The deadline or a cancellation came before the task existed.
@@ -215,17 +282,72 @@ private final class RequestRace: @unchecked Sendable {
         return won
     }
 
+    /// Cancels the task unless its redirect callback has begun. The lock is
+    /// held during `cancel()` so that the callback cannot begin meanwhile;
+    /// `cancel()` waits only on the session's own queue, never on this lock.
     func cancelTask() {
-        let running = lock.withLock { task }
-        running?.cancel()
+        lock.lock()
+        defer { lock.unlock() }
+        guard !isRedirecting else { return }
+        cancelRequested = true
+        runningTask?.cancel()
+    }
+
+    /// Returns whether the redirect callback may answer: false once the task
+    /// was cancelled.
+    func beginRedirect() -> Bool {
+        lock.withLock {
+            if cancelRequested { return false }
+            isRedirecting = true
+            return true
+        }
+    }
+}
+
+/// When the shared session last had a response, to tell whether a GET will
+/// probably reuse an open connection.
+private final class SharedConnectionState: @unchecked Sendable {
+    // `lock` guards `lastResponse`.
+    private let lock = NSLock()
+    private var lastResponse: DispatchTime?
+
+    func responded() {
+        lock.withLock { lastResponse = .now() }
+    }
+
+    func failed() {
+        lock.withLock { lastResponse = nil }
+    }
+
+    func isProbablyOpen(within window: TimeInterval) -> Bool {
+        lock.withLock {
+            guard let lastResponse else { return false }
+            return DispatchTime.now() < lastResponse + window
+        }
     }
 }
 
 /// Refuses HTTP redirects: following one would send the API key to wherever
 /// the `Location` header points. The 3xx response is returned as it is.
-final class RedirectBlocker: NSObject, URLSessionTaskDelegate, Sendable {
+final class RedirectBlocker: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+    // `lock` guards `races`.
+    private let lock = NSLock()
+    /// The race of each task in flight, to tell whether it was cancelled.
+    private var races: [ObjectIdentifier: RequestRace] = [:]
+
+    func track(_ task: URLSessionTask, _ race: RequestRace) {
+        lock.withLock { races[ObjectIdentifier(task)] = race }
+    }
+
+    func forget(_ race: RequestRace) {
+        guard let task = race.task else { return }
+        lock.withLock { _ = races.removeValue(forKey: ObjectIdentifier(task)) }
+    }
+
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
                     newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+        let race = lock.withLock { races[ObjectIdentifier(task)] }
+        guard race?.beginRedirect() ?? true else { return }
         completionHandler(nil)
     }
 }

@@ -10,6 +10,8 @@ struct ConfigurationValueError: Error {
 enum ConfigurationKey: String, CaseIterable {
     case budgetPerMinute = "budget_per_minute"
     case refreshIntervalSeconds = "refresh_interval_seconds"
+    case requestTimeoutSeconds = "request_timeout_seconds"
+    case connectTimeoutSeconds = "connect_timeout_seconds"
     case theme
     case apiKeyFile = "api_key_file"
     case lowWalletThreshold = "low_wallet_threshold_usd"
@@ -24,6 +26,8 @@ enum ConfigurationKey: String, CaseIterable {
         switch self {
         case .budgetPerMinute: return "CITRUS_FLEET_BUDGET"
         case .refreshIntervalSeconds: return "CITRUS_FLEET_REFRESH_INTERVAL"
+        case .requestTimeoutSeconds: return "CITRUS_FLEET_REQUEST_TIMEOUT"
+        case .connectTimeoutSeconds: return "CITRUS_FLEET_CONNECT_TIMEOUT"
         case .theme: return "CITRUS_FLEET_THEME"
         case .apiKeyFile: return "CITRUS_FLEET_API_KEY_FILE"
         case .lowWalletThreshold: return "CITRUS_FLEET_LOW_WALLET"
@@ -75,6 +79,12 @@ extension FleetConfiguration {
             // The same range as --interval.
             refreshIntervalSeconds = try Self.integer(value, name: name, range: 1...86_400,
                 fix: "Use a whole number of seconds from 1 to 86400, such as \(name) = 10.")
+        case .requestTimeoutSeconds:
+            requestTimeoutSeconds = try Self.integer(value, name: name, range: 1...300,
+                fix: "Use a whole number of seconds from 1 to 300, such as \(name) = 30.")
+        case .connectTimeoutSeconds:
+            connectTimeoutSeconds = try Self.integer(value, name: name, range: 1...300,
+                fix: "Use a whole number of seconds from 1 to 300, such as \(name) = 10.")
         case .staleAfterSeconds:
             staleAfterSeconds = try Self.integer(value, name: name, range: 1...86_400,
                 fix: "Use a whole number of seconds from 1 to 86400, such as \(name) = 600.")

@@ -15,6 +15,8 @@ import Foundation
 /// |---|---|---|
 /// | `budget_per_minute` | `CITRUS_FLEET_BUDGET` | 60 (1–100) |
 /// | `refresh_interval_seconds` | `CITRUS_FLEET_REFRESH_INTERVAL` | 10 (1–86400) |
+/// | `request_timeout_seconds` | `CITRUS_FLEET_REQUEST_TIMEOUT` | 30 (1–300) |
+/// | `connect_timeout_seconds` | `CITRUS_FLEET_CONNECT_TIMEOUT` | 10 (1–300) |
 /// | `theme` | `CITRUS_FLEET_THEME` | `default` |
 /// | `api_key_file` | `CITRUS_FLEET_API_KEY_FILE` | none |
 /// | `low_wallet_threshold_usd` | `CITRUS_FLEET_LOW_WALLET` | 5 |
@@ -30,6 +32,11 @@ public struct FleetConfiguration: Sendable, Hashable {
     public var budgetPerMinute: Int = 60
     /// Seconds between sweep starts for fleets small enough to sweep faster.
     public var refreshIntervalSeconds: Int = 10
+    /// Seconds a request may take from connecting to the end of the response.
+    public var requestTimeoutSeconds: Int = 30
+    /// Seconds to resolve the API host and connect to it; a request that
+    /// cannot connect in time is not sent (capped by the request timeout).
+    public var connectTimeoutSeconds: Int = 10
     /// The theme's name: a file in the themes directory, without extension.
     public var theme: String = "default"
     /// A file holding the API key, readable by its owner only.

@@ -79,7 +79,8 @@ enum CitrusFleet {
         let connection: DashboardConnection
         do {
             connection = try DashboardConnection.open(
-                target, budgetPerMinute: settings.budgetPerMinute, auditLog: configuration.auditLog, log: log)
+                target, budgetPerMinute: settings.budgetPerMinute, timeouts: settings.timeouts,
+                auditLog: configuration.auditLog, log: log)
         } catch {
             printError(error.description)
             log.error(error.description)

@@ -31,10 +31,16 @@ final class DashboardConnection {
         self.auditLog = auditLog
     }
 
+    /// The client's timeouts, in seconds.
+    struct Timeouts {
+        var request: TimeInterval = 30
+        var connect: TimeInterval = 10
+    }
+
     /// Starts the simulator when `target` is the simulator, opens the audit
     /// log and creates the client, which spends `budgetPerMinute` requests per minute.
     static func open(
-        _ target: DashboardTarget, budgetPerMinute: Int, auditLog auditURL: URL, log: FileLog
+        _ target: DashboardTarget, budgetPerMinute: Int, timeouts: Timeouts = Timeouts(), auditLog auditURL: URL, log: FileLog
     ) throws(ConnectionError) -> DashboardConnection {
         switch target {
         case .simulator(let speed, let seed):
@@ -45,7 +51,7 @@ final class DashboardConnection {
             let demoAuditURL = auditURL.deletingLastPathComponent().appendingPathComponent("audit-demo.jsonl")
             let auditLog = openAuditLog(demoAuditURL, required: false, log: log)
             let client = try makeClient(
-                baseURL: server.baseURL, apiKey: apiKey, budgetPerMinute: budgetPerMinute, auditLog: auditLog, log: log)
+                baseURL: server.baseURL, apiKey: apiKey, budgetPerMinute: budgetPerMinute, timeouts: timeouts, auditLog: auditLog, log: log)
             let clock = FleetClock.scaled(speed: speed, origin: server.simulator.simulatedNow)
             return DashboardConnection(client: client, fleetClock: clock, server: server, auditLog: auditLog)
 
@@ -56,7 +62,7 @@ final class DashboardConnection {
                 throw ConnectionError(description: "Could not open the audit log at \(auditURL.path); see the log file for the reason. citrus-fleet records every change it sends to Citrus there, so it does not start without it. Make the directory writable, or set audit_log in the configuration file.")
             }
             let client = try makeClient(
-                baseURL: baseURL, apiKey: apiKey, budgetPerMinute: budgetPerMinute, auditLog: auditLog, log: log)
+                baseURL: baseURL, apiKey: apiKey, budgetPerMinute: budgetPerMinute, timeouts: timeouts, auditLog: auditLog, log: log)
             return DashboardConnection(client: client, fleetClock: .system, server: nil, auditLog: auditLog)
         }
     }
@@ -98,11 +104,15 @@ final class DashboardConnection {
     }
 
     private static func makeClient(
-        baseURL: URL, apiKey: String, budgetPerMinute: Int, auditLog: AuditLog?, log: FileLog
+        baseURL: URL, apiKey: String, budgetPerMinute: Int, timeouts: Timeouts, auditLog: AuditLog?, log: FileLog
     ) throws(ConnectionError) -> CitrusClient {
-        let configuration = CitrusClientConfiguration(baseURL: baseURL, apiKey: apiKey, requestsPerMinute: budgetPerMinute)
+        let configuration = CitrusClientConfiguration(
+            baseURL: baseURL, apiKey: apiKey, requestTimeout: timeouts.request, connectTimeout: timeouts.connect,
+            requestsPerMinute: budgetPerMinute)
         do {
-            return try CitrusClient(validating: configuration, audit: auditLog?.sink, logger: log)
+            let client = try CitrusClient(validating: configuration, audit: auditLog?.sink, logger: log)
+            log.info("Client: \(configuration)")
+            return client
         } catch {
             throw ConnectionError(description: "\(error)")
         }

@@ -45,6 +45,13 @@ struct DashboardSettings {
             configDirectory: FleetPaths.configDirectory(environment: environment).path)
     }
 
+    /// The client's timeouts from the configuration.
+    var timeouts: DashboardConnection.Timeouts {
+        DashboardConnection.Timeouts(
+            request: TimeInterval(configuration.requestTimeoutSeconds),
+            connect: TimeInterval(configuration.connectTimeoutSeconds))
+    }
+
     /// Returns the seconds between sweep starts: `--interval`, else the
     /// configuration, else 10 s for the simulator and 60 s for Citrus, whose
     /// readings lag 10–15 minutes anyway.
@@ -92,6 +99,7 @@ struct DashboardSettings {
         let events = configuration.eventsFile?.path ?? "memory only"
         let clock = isDemo ? " (simulated time)" : ""
         return "Settings: budget \(budgetPerMinute) requests/minute, refresh interval \(Self.format(refreshIntervalSeconds)) s, "
+            + "request timeout \(configuration.requestTimeoutSeconds) s, connect timeout \(configuration.connectTimeoutSeconds) s, "
             + "low wallet \(configuration.lowWalletThreshold), low reseller balance \(configuration.lowResellerBalanceThreshold), "
             + "stale after \(stale)\(clock), theme \(themePath ?? "built-in"), events \(events), configuration file \(file)."
     }

@@ -38,6 +38,7 @@ final class ScriptedHTTPServer: @unchecked Sendable {
     private let lock = NSLock()
     private var recorded: [Request] = []
     private var connections: [Int32] = []
+    private var acceptedCount = 0
     private var stopped = false
     private let started = Date()
     private let rawGreeting: Data?
@@ -77,6 +78,11 @@ final class ScriptedHTTPServer: @unchecked Sendable {
         lock.withLock { recorded }
     }
 
+    /// The TCP connections accepted so far, including those that sent nothing.
+    var acceptedConnections: Int {
+        lock.withLock { acceptedCount }
+    }
+
     func stop() {
         let open: [Int32] = lock.withLock {
             stopped = true
@@ -95,6 +101,7 @@ final class ScriptedHTTPServer: @unchecked Sendable {
             if connection < 0 { return }
             let accepted: Bool = lock.withLock {
                 if stopped { return false }
+                acceptedCount += 1
                 connections.append(connection)
                 return true
             }
@@ -230,6 +237,53 @@ final class RefusingPort: @unchecked Sendable {
 
     deinit {
         close(descriptor)
+    }
+
+    var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/api/v2/reseller")! }
+}
+
+/// A port on 127.0.0.1 where a TCP connection never completes: it listens with
+/// a backlog of 0 that one connection already fills and never accepts, so
+/// Linux drops every further SYN, as a firewall that drops packets would.
+final class SilentPort: @unchecked Sendable {
+    let port: UInt16
+    private let listener: Int32
+    private let filler: Int32
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 0) == 0 else {
+            close(fd)
+            throw POSIXError(.EADDRINUSE)
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            close(filler)
+            close(fd)
+            throw POSIXError(.ECONNREFUSED)
+        }
+        self.listener = fd
+        self.filler = filler
+        self.port = UInt16(bigEndian: address.sin_port)
+    }
+
+    deinit {
+        close(filler)
+        close(listener)
     }
 
     var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/api/v2/reseller")! }

@@ -194,7 +194,8 @@ struct TransportFailureTests {
                 : .respond(status: 302, headers: ["Location": "/elsewhere"], body: "")
         }
         defer { server.stop() }
-        let client = Self.client(server.baseURL)
+        // A generous timeout: on a loaded machine the redirect callback can take seconds.
+        let client = Self.client(server.baseURL, timeout: 15)
         let error = await #expect(throws: CitrusError.self) { try await client.walletBalance() }
         #expect(error?.httpStatus == 302)
         #expect(server.requests.count == 1)

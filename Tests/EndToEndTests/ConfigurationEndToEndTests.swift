@@ -47,17 +47,20 @@ struct ConfigurationEndToEndTests {
                 budget_per_minute = 30
                 refresh_interval_seconds = 20
                 low_wallet_threshold_usd = 8
+                connect_timeout_seconds = 4
                 events_file = \(eventsFile)
 
                 """, in: tmux)
 
-            try dashboard.launch("--seed 7 --interval 3", environment: "CITRUS_FLEET_BUDGET=40 CITRUS_FLEET_REFRESH_INTERVAL=30")
+            try dashboard.launch("--seed 7 --interval 3", environment: "CITRUS_FLEET_BUDGET=40 CITRUS_FLEET_REFRESH_INTERVAL=30 CITRUS_FLEET_REQUEST_TIMEOUT=12")
             try tmux.waitFor("the refresh loop's first log line") { _ in
                 dashboard.logText.contains("Refresh loop started")
             }
 
             let text = dashboard.logText
-            #expect(text.contains("Settings: budget 40 requests/minute, refresh interval 3 s, low wallet $8.00,"))
+            #expect(text.contains("Settings: budget 40 requests/minute, refresh interval 3 s, request timeout 12 s, connect timeout 4 s, low wallet $8.00,"))
+            // The client itself runs with them, not only the summary.
+            #expect(text.contains("requestTimeout: 12.0 s, connectTimeout: 4.0 s, requestsPerMinute: 40)"))
             #expect(text.contains("events \(eventsFile)"))
             let loopLine = text.split(separator: "\n").first { $0.contains("Refresh loop started") } ?? ""
             #expect(loopLine.hasSuffix("budget 40 requests/minute"))

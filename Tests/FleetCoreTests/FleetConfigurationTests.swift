@@ -25,6 +25,8 @@ import Testing
         let configuration = FleetConfiguration(environment: environment)
         #expect(configuration.budgetPerMinute == 60)
         #expect(configuration.refreshIntervalSeconds == 10)
+        #expect(configuration.requestTimeoutSeconds == 30)
+        #expect(configuration.connectTimeoutSeconds == 10)
         #expect(configuration.theme == "default")
         #expect(configuration.lowWalletThreshold == .dollars(5))
         #expect(configuration.auditLog.path == "/home/op/.local/share/citrus-fleet/audit.jsonl")
@@ -37,6 +39,8 @@ import Testing
             # citrus-fleet settings
             budget_per_minute = 80
             refresh_interval_seconds = 30   # slower
+            request_timeout_seconds = 45
+            connect_timeout_seconds = 3
             theme = "solarized-dark"
             api_key_file = ~/secrets/citrus-key
             low_wallet_threshold_usd = 7.50
@@ -50,6 +54,8 @@ import Testing
             """)
         #expect(configuration.budgetPerMinute == 80)
         #expect(configuration.refreshIntervalSeconds == 30)
+        #expect(configuration.requestTimeoutSeconds == 45)
+        #expect(configuration.connectTimeoutSeconds == 3)
         #expect(configuration.theme == "solarized-dark")
         #expect(configuration.apiKeyFile == "/home/op/secrets/citrus-key")
         #expect(configuration.lowWalletThreshold == Money(cents: 750))
@@ -82,6 +88,17 @@ import Testing
         try configuration.applyEnvironment(["CITRUS_FLEET_BUDGET": "40", "CITRUS_FLEET_THEME": "mono"])
         #expect(configuration.budgetPerMinute == 40)
         #expect(configuration.theme == "mono")
+    }
+
+    @Test func timeoutsRejectValuesOutsideOneToThreeHundredSeconds() throws {
+        let path = "/home/op/.config/citrus-fleet/config"
+        #expect(error("connect_timeout_seconds = 0") == "\(path):1: connect_timeout_seconds = \"0\" is invalid. Use a whole number of seconds from 1 to 300, such as connect_timeout_seconds = 10.")
+        #expect(error("request_timeout_seconds = 2.5") == "\(path):1: request_timeout_seconds = \"2.5\" is invalid. Use a whole number of seconds from 1 to 300, such as request_timeout_seconds = 30.")
+        #expect(error("request_timeout_seconds = 301")?.contains("from 1 to 300") == true)
+        var configuration = FleetConfiguration(environment: environment)
+        try configuration.applyEnvironment(["CITRUS_FLEET_CONNECT_TIMEOUT": "4", "CITRUS_FLEET_REQUEST_TIMEOUT": "12"])
+        #expect(configuration.connectTimeoutSeconds == 4)
+        #expect(configuration.requestTimeoutSeconds == 12)
     }
 
     @Test func invalidEnvironmentNamesTheVariable() {
