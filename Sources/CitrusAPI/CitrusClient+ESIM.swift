@@ -60,7 +60,14 @@ extension CitrusClient {
     ///   reseller balance are then read back so the operator can compare them
     ///   with the figures from before and decide.
     /// - A thrown `CitrusError` when the fund certainly was not applied.
-    public func fund(iccid: String, amount: Money) async throws -> FundOutcome {
+    ///
+    /// - Parameters:
+    ///   - requestID: the id of the fund's audit records. Pass one to write a
+    ///     record of your own about the same fund, for example when quitting.
+    ///   - onResponseLost: runs when the outcome becomes unknown, before the
+    ///     read-back, so that a caller can report it at once.
+    public func fund(iccid: String, amount: Money, requestID: UUID = UUID(),
+                     onResponseLost: (@Sendable (CitrusError) -> Void)? = nil) async throws -> FundOutcome {
         guard amount >= .minimumFund, amount <= .maximumFund else {
             throw CitrusError.invalidRequest("Fund amount \(amount) is out of range. Use \(Money.minimumFund) to \(Money.maximumFund).")
         }
@@ -70,8 +77,9 @@ extension CitrusClient {
 
         let data: Data
         do {
-            data = try await executeMutation(request, audit: AuditContext(action: .fund, iccid: iccid, amount: amount))
+            data = try await executeMutation(request, audit: AuditContext(action: .fund, iccid: iccid, amount: amount), requestID: requestID)
         } catch let error as CitrusError where error.mayHaveBeenApplied {
+            onResponseLost?(error)
             log(.warning, "Fund of \(amount) to \(iccid) has an unknown outcome: \(error). Reading the SIM and the reseller balance back; the fund is not resent.")
             return .unknown(await readBackAfterUnknownFund(iccid: iccid, amount: amount, error: error))
         }
@@ -100,42 +108,43 @@ extension CitrusClient {
     }
 
     /// Resumes data for a suspended SIM.
-    public func enable(iccid: String) async throws -> ESIM {
-        try await esimAction("enable", iccid: iccid, action: .enable)
+    public func enable(iccid: String, requestID: UUID = UUID()) async throws -> ESIM {
+        try await esimAction("enable", iccid: iccid, action: .enable, requestID: requestID)
     }
 
     /// Suspends data for a SIM; its wallet stops draining.
-    public func disable(iccid: String) async throws -> ESIM {
-        try await esimAction("disable", iccid: iccid, action: .disable)
+    public func disable(iccid: String, requestID: UUID = UUID()) async throws -> ESIM {
+        try await esimAction("disable", iccid: iccid, action: .disable, requestID: requestID)
     }
 
     /// Caps a SIM's data speed.
-    public func throttle(iccid: String, speed: ThrottleSpeed) async throws -> ESIM {
+    public func throttle(iccid: String, speed: ThrottleSpeed, requestID: UUID = UUID()) async throws -> ESIM {
         if case .unknown(let raw) = speed {
             throw CitrusError.invalidRequest("Throttle speed \(raw) is not one Citrus accepts. Use NO_LIMIT or SPEED_100_KBPS … SPEED_5000_KBPS.")
         }
         let body = try Self.encode(["speed": speed.rawValue], endpoint: "POST /esim/{iccid}/throttle")
-        return try await esimAction("throttle", iccid: iccid, action: .throttle, body: body, detail: speed.rawValue)
+        return try await esimAction("throttle", iccid: iccid, action: .throttle, body: body, detail: speed.rawValue, requestID: requestID)
     }
 
     /// Terminates a SIM. Irreversible, and the remaining wallet is forfeited:
     /// defund first.
-    public func terminate(iccid: String) async throws -> ESIM {
-        try await esimAction("terminate", iccid: iccid, action: .terminate)
+    public func terminate(iccid: String, requestID: UUID = UUID()) async throws -> ESIM {
+        try await esimAction("terminate", iccid: iccid, action: .terminate, requestID: requestID)
     }
 
     /// Starts returning the SIM's wallet to the reseller balance (HTTP 202).
     /// Data pauses at once; the balance is credited when the defund settles,
     /// and until then the SIM cannot be funded or enabled.
-    public func defund(iccid: String) async throws -> DefundResult {
+    public func defund(iccid: String, requestID: UUID = UUID()) async throws -> DefundResult {
         let request = APIRequest(method: "POST", path: "/esim/\(try Self.checkedICCID(iccid))/defund", lane: .interactive)
-        let data = try await executeMutation(request, audit: AuditContext(action: .defund, iccid: iccid))
+        let data = try await executeMutation(request, audit: AuditContext(action: .defund, iccid: iccid), requestID: requestID)
         return try Self.decode(DefundResult.self, from: data, endpoint: request.endpoint)
     }
 
-    private func esimAction(_ name: String, iccid: String, action: AuditRecord.Action, body: Data? = nil, detail: String? = nil) async throws -> ESIM {
+    private func esimAction(_ name: String, iccid: String, action: AuditRecord.Action, body: Data? = nil, detail: String? = nil,
+                            requestID: UUID) async throws -> ESIM {
         let request = APIRequest(method: "POST", path: "/esim/\(try Self.checkedICCID(iccid))/\(name)", body: body, lane: .interactive)
-        let data = try await executeMutation(request, audit: AuditContext(action: action, iccid: iccid, detail: detail))
+        let data = try await executeMutation(request, audit: AuditContext(action: action, iccid: iccid, detail: detail), requestID: requestID)
         return try Self.decode(ESIM.self, from: data, endpoint: request.endpoint)
     }
 }
