@@ -46,7 +46,7 @@ struct SimulatorMutationTests {
             for _ in 0..<334 { mutated.append(mutator.mutate(text)) }
         }
         #expect(mutated.count >= 3_000)
-        let (succeeded, failed) = MutationFuzzTests.decodeAll(mutated)
+        let (succeeded, failed) = await MutationFuzzTests.decodeAll(mutated)
         #expect(succeeded > 500)
         #expect(failed > 500)
     }
