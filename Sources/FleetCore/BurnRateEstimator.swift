@@ -8,9 +8,9 @@ import Foundation
 /// (a fund). It needs `minimumReadings` over at least `minimumSpan`, else the
 /// rate is unknown.
 ///
-/// Each displayed figure may sit up to `noiseCents` below the exact one, so a
-/// displayed drop of d cents over the segment means an exact drop below
-/// d + `noiseCents`. The result follows from that:
+/// Citrus rounds each displayed figure down to the cent, so a displayed drop
+/// of d cents over the segment means an exact drop below d +
+/// `resolutionCents`. The result follows from that:
 ///
 /// - When the wallet dropped at least `noiseCents` over the segment, the rate
 ///   is the least-squares slope of the wallet, so a single one-cent step from
@@ -21,12 +21,13 @@ import Foundation
 /// - Otherwise, when the charged total has not risen for `idleSpan` and the
 ///   wallet has not dropped, the SIM is idle: `.notDraining`.
 /// - Otherwise only an upper bound is known: `.below`, the smaller of the
-///   wallet's and the charged total's (drop + `noiseCents`) over the span.
+///   wallet's and the charged total's (drop + `resolutionCents`) over the span.
 ///
-/// NOTE: a fund of `noiseCents` or less looks like display noise, so it does
-/// not split the segment and can make a bound too low. Citrus does not say
-/// how it rounds `total_data_charged_usd`; the charged total is assumed to
-/// be as precise as the wallet, as it is in the simulator.
+/// NOTE: the bound assumes that Citrus's offset below the exact wallet (up
+/// to about 5 cents after a fund) stays the same until the next fund, as in
+/// the simulator. If it varies, set `resolutionCents` to `noiseCents`. A fund
+/// of `noiseCents` or less does not split the segment and can make a bound
+/// too low. The charged total is assumed to be rounded like the wallet.
 public struct BurnRateEstimator: Sendable {
     public var configuration: MetricsConfiguration
 
@@ -49,9 +50,9 @@ public struct BurnRateEstimator: Sendable {
         }
         guard let slopeCentsPerSecond = segment.slopeCentsPerSecond else { return .unknown }
 
-        let noise = Double(configuration.noiseCents)
-        let hours = Double(span) / 3600
-        let margin = noise / hours
+        // Rates multiply by 3600 before dividing by the span, so whole figures stay exact.
+        let spanSeconds = Double(span)
+        let margin = Double(configuration.noiseCents) * 3600 / spanSeconds
         let walletDrop = Int64(segment.oldest.cents) - Int64(segment.newest.cents)
         if walletDrop >= Int64(configuration.noiseCents) {
             return .estimated(centsPerHour: max(0, -slopeCentsPerSecond * 3600), marginCentsPerHour: margin)
@@ -59,17 +60,19 @@ public struct BurnRateEstimator: Sendable {
 
         let chargeRise = segment.chargeRise
         if let chargeRise, chargeRise >= Int64(configuration.noiseCents) {
-            return .estimated(centsPerHour: Double(chargeRise) / hours, marginCentsPerHour: margin)
+            return .estimated(centsPerHour: Double(chargeRise) * 3600 / spanSeconds, marginCentsPerHour: margin)
         }
 
         if let chargeFlatSeconds, chargeFlatSeconds >= configuration.idleSpan, chargeRise == 0, walletDrop <= 0 {
             return .notDraining
         }
 
-        var bound = (Double(max(0, walletDrop)) + noise) / hours
+        let resolution = Int64(configuration.resolutionCents)
+        var boundCents = max(0, walletDrop) + resolution
         if let chargeRise {
-            bound = min(bound, (Double(max(0, chargeRise)) + noise) / hours)
+            boundCents = min(boundCents, max(0, chargeRise) + resolution)
         }
+        let bound = Double(boundCents) * 3600 / spanSeconds
         return .below(centsPerHour: bound)
     }
 

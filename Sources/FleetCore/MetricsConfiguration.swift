@@ -11,9 +11,13 @@ public struct MetricsConfiguration: Sendable, Hashable {
     /// Citrus displays the wallet rounded down, up to about 5 cents below the
     /// exact wallet, so a rise of this many cents or fewer is display noise.
     /// A larger rise is a fund: it starts a new segment of the history.
-    /// The same figure bounds the error of a displayed drop or charged total,
-    /// so a drop smaller than this gives only an upper bound on the burn rate.
+    /// A smaller drop gives only an upper bound on the burn rate.
     public var noiseCents: Int32
+    /// How far a displayed drop between two readings of one segment can be
+    /// from the exact drop, in cents. Citrus rounds each figure down to the
+    /// cent, so it is 1 when the offset below the exact wallet stays the
+    /// same between funds.
+    public var resolutionCents: Int32
     /// An active SIM whose charged total has not risen for this long, and
     /// whose wallet has not dropped, counts as not draining, so its ETA is
     /// "never" (seconds). Until then a flat wallet gives only an upper bound.
@@ -38,6 +42,7 @@ public struct MetricsConfiguration: Sendable, Hashable {
         minimumSpan: Int32 = 600,
         minimumReadings: Int = 3,
         noiseCents: Int32 = 5,
+        resolutionCents: Int32 = 1,
         idleSpan: Int32 = 86_400,
         reportingLag: Int32 = 900,
         lowWalletThreshold: Money = .dollars(5),
@@ -49,6 +54,7 @@ public struct MetricsConfiguration: Sendable, Hashable {
         self.minimumSpan = minimumSpan
         self.minimumReadings = minimumReadings
         self.noiseCents = noiseCents
+        self.resolutionCents = resolutionCents
         self.idleSpan = idleSpan
         self.reportingLag = reportingLag
         self.lowWalletThreshold = lowWalletThreshold

@@ -15,8 +15,8 @@ public enum BurnRate: Sendable, Hashable {
     /// Citrus's round-down display alone could move the estimate.
     case estimated(centsPerHour: Double, marginCentsPerHour: Double)
     /// An upper bound in cents per hour: the wallet drains slower than this,
-    /// possibly not at all. The wallet and charged total moved less than
-    /// Citrus's display error over the span, so no rate can be measured yet.
+    /// possibly not at all. The wallet and charged total moved too few cents
+    /// over the span to measure a rate yet.
     case below(centsPerHour: Double)
 
     /// The measured estimate in cents per hour, or nil when unknown, not
@@ -80,8 +80,8 @@ public enum WalletETA: Sendable, Hashable {
         }
     }
 
-    /// A short form for tables: `now`, `45m`, `3h20m`, `2d4h`, `> 8d7h` (a
-    /// lower bound, rounded down), `never`, `unknown`.
+    /// A short form for tables: `now`, `45m`, `3h20m`, `2d4h`, `never`,
+    /// `unknown`, and lower bounds as `> 45m`, `> 35h`, `> 8d7h` or `> 41d`.
     public func formatted(from now: Date) -> String {
         switch self {
         case .unknown:
@@ -94,7 +94,7 @@ public enum WalletETA: Sendable, Hashable {
             return Self.duration(minutes: max(1, seconds / 60))
         case .after(let date):
             let seconds = max(0, Int(date.timeIntervalSince(now)))
-            return "> " + Self.duration(minutes: seconds / 60)
+            return "> " + Self.lowerBound(minutes: seconds / 60)
         }
     }
 
@@ -104,6 +104,18 @@ public enum WalletETA: Sendable, Hashable {
         let hours = minutes / 60
         if hours < 48 { return minutes % 60 == 0 ? "\(hours)h" : "\(hours)h\(minutes % 60)m" }
         return hours % 24 == 0 ? "\(hours / 24)d" : "\(hours / 24)d\(hours % 24)h"
+    }
+
+    /// Formats whole minutes more coarsely than `duration`, as `45m`, `35h`,
+    /// `8d7h` or `41d`, rounding down, so `> ` and the bound fit in 7 columns
+    /// up to 9,999 days and stay true.
+    private static func lowerBound(minutes: Int) -> String {
+        if minutes < 60 { return "\(minutes)m" }
+        let hours = minutes / 60
+        if hours < 48 { return "\(hours)h" }
+        let days = hours / 24
+        if days >= 10 || hours % 24 == 0 { return "\(days)d" }
+        return "\(days)d\(hours % 24)h"
     }
 }
 

@@ -44,9 +44,9 @@ import Testing
     }
 
     @Test func roundingNoiseDoesNotRestartOrGoNegative() {
-        // A flat wallet whose display wobbles by a cent: only a bound of 5 ¢ over 20 minutes.
+        // A flat wallet whose display wobbles by a cent: only a bound of 1 ¢ over 20 minutes.
         let history = readings([(0, 1000), (300, 999), (600, 1000), (900, 999), (1200, 1000)])
-        #expect(estimator.burnRate(of: history) == .below(centsPerHour: 15))
+        #expect(estimator.burnRate(of: history) == .below(centsPerHour: 3))
     }
 
     @Test func marginShrinksWithSpan() {
@@ -96,27 +96,27 @@ import Testing
         // The wallet dropped 1 ¢ over 2 h, read every 10 min, and read flat in the last hour.
         let history = oneCentOverTwoHours(stepAt: 3000)
         let rate = estimator.burnRate(of: history)
-        #expect(rate == .below(centsPerHour: 5))
-        #expect(rate.formatted == "< $0.05/h")
+        #expect(rate == .below(centsPerHour: 1))
+        #expect(rate.formatted == "< $0.01/h")
         #expect(rate.centsPerHour == nil)
-        #expect(rate.worstCaseCentsPerHour == 5)
+        #expect(rate.worstCaseCentsPerHour == 1)
     }
 
     @Test func oneCentStepInWindowIsABound() {
-        // The same wallet with its 1 ¢ step inside the last hour: below (1 + 5) ¢ per hour.
+        // The same wallet with its 1 ¢ step inside the last hour: below (1 + 1) ¢ per hour.
         let history = oneCentOverTwoHours(stepAt: 4200)
         let rate = estimator.burnRate(of: history)
-        #expect(rate == .below(centsPerHour: 6))
-        #expect(rate.formatted == "< $0.06/h")
+        #expect(rate == .below(centsPerHour: 2))
+        #expect(rate.formatted == "< $0.02/h")
     }
 
     @Test func boundGivesLowerBoundETA() {
-        // $9.99 at under 5 ¢/h lasts more than 199.8 h; the 15-minute lag comes off.
+        // $9.99 at under 1 ¢/h lasts more than 999 h; the 15-minute lag comes off.
         let rate = estimator.burnRate(of: oneCentOverTwoHours(stepAt: 3000))
         let readAt = at(7200)
         let eta = estimator.eta(wallet: Money(cents: 999), readAt: readAt, mark: .zero, rate: rate)
-        #expect(eta == .after(readAt.addingTimeInterval(999.0 / 5 * 3600 - 900)))
-        #expect(eta.formatted(from: readAt) == "> 8d7h")
+        #expect(eta == .after(readAt.addingTimeInterval(999.0 * 3600 - 900)))
+        #expect(eta.formatted(from: readAt) == "> 41d")
         #expect(eta != .never)
     }
 
@@ -131,11 +131,11 @@ import Testing
     }
 
     @Test func smallChargeRiseKeepsTheTighterBound() {
-        // The charged total rose 2 ¢ in the hour: the wallet's bound (0 + 5) beats the charge's (2 + 5).
+        // The charged total rose 2 ¢ in the hour: the wallet's bound (0 + 1) beats the charge's (2 + 1).
         let history = (0...6).map { step in
             WalletReading(seconds: Int32(step * 600), cents: 1000, chargedCents: 500 + Int32(step / 3))
         }
-        #expect(estimator.burnRate(of: history) == .below(centsPerHour: 5))
+        #expect(estimator.burnRate(of: history) == .below(centsPerHour: 1))
     }
 
     @Test func idleSIMDoesNotDrainAfterIdleSpan() {
@@ -143,14 +143,14 @@ import Testing
             WalletReading(seconds: Int32(step * 600), cents: 1000, chargedCents: 500)
         }
         #expect(estimator.burnRate(of: history, chargeFlatSeconds: 86_400) == .notDraining)
-        #expect(estimator.burnRate(of: history, chargeFlatSeconds: 86_399) == .below(centsPerHour: 5))
-        #expect(estimator.burnRate(of: history) == .below(centsPerHour: 5))
+        #expect(estimator.burnRate(of: history, chargeFlatSeconds: 86_399) == .below(centsPerHour: 1))
+        #expect(estimator.burnRate(of: history) == .below(centsPerHour: 1))
     }
 
     @Test func idleNeedsAKnownChargedTotal() {
         // Without a charged total the estimator cannot tell idle from slow.
         let history = (0...6).map { step in WalletReading(seconds: Int32(step * 600), cents: 1000) }
-        #expect(estimator.burnRate(of: history, chargeFlatSeconds: 86_400) == .below(centsPerHour: 5))
+        #expect(estimator.burnRate(of: history, chargeFlatSeconds: 86_400) == .below(centsPerHour: 1))
     }
 
     @Test func fundIsNotUsageAndBoundsStartAfterIt() {
@@ -162,9 +162,9 @@ import Testing
             WalletReading(seconds: 720 + step * 120, cents: 2990, chargedCents: 110)
         }
         let rate = estimator.burnRate(of: before + after)
-        #expect(rate == .below(centsPerHour: 15))
+        #expect(rate == .below(centsPerHour: 3))
         let eta = estimator.eta(wallet: Money(cents: 2990), readAt: at(1920), mark: .dollars(5), rate: rate)
-        #expect(eta == .after(at(1920).addingTimeInterval(2490.0 / 15 * 3600 - 900)))
+        #expect(eta == .after(at(1920).addingTimeInterval(2490.0 / 3 * 3600 - 900)))
     }
 
     @Test func fundedWalletDrainingFastIsMeasured() {
@@ -176,7 +176,10 @@ import Testing
     @Test func etaFormatsLowerBounds() {
         let now = testEpoch
         #expect(WalletETA.after(now.addingTimeInterval(9 * 86_400 + 3600)).formatted(from: now) == "> 9d1h")
-        #expect(WalletETA.after(now.addingTimeInterval(90 * 60)).formatted(from: now) == "> 1h30m")
+        #expect(WalletETA.after(now.addingTimeInterval(12 * 86_400 + 5 * 3600)).formatted(from: now) == "> 12d")
+        #expect(WalletETA.after(now.addingTimeInterval(3 * 86_400)).formatted(from: now) == "> 3d")
+        #expect(WalletETA.after(now.addingTimeInterval(35 * 3600 + 10 * 60)).formatted(from: now) == "> 35h")
+        #expect(WalletETA.after(now.addingTimeInterval(45 * 60)).formatted(from: now) == "> 45m")
         #expect(WalletETA.after(now.addingTimeInterval(30)).formatted(from: now) == "> 0m")
         #expect(WalletETA.after(now.addingTimeInterval(-60)).formatted(from: now) == "> 0m")
         #expect(WalletETA.after(now.addingTimeInterval(7200)).seconds(from: now) == 7200)

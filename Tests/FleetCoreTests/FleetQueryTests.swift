@@ -233,8 +233,8 @@ import Testing
 @Suite struct BoundQueryTests {
     /// Five SIMs read every 2 minutes for 20 minutes. SIM 1 burns a measured
     /// $1.20/h from $3.60 (about 2h45m left after the lag). SIMs 2 ($10.00)
-    /// and 5 ($0.10) read flat, so they burn under 15 ¢/h: more than 2d18h
-    /// and more than 25m left. SIM 3 is suspended. SIM 4 has one reading.
+    /// and 5 ($0.05) read flat, so they burn under 3 ¢/h, with more than 13d
+    /// and more than 1h25m left. SIM 3 is suspended. SIM 4 has one reading.
     func store() -> FleetStore {
         var store = FleetStore(epoch: testEpoch)
         for step in 0...10 {
@@ -242,7 +242,7 @@ import Testing
                 testESIM(1, walletCents: Int64(400 - step * 4)),
                 testESIM(2, walletCents: 1000),
                 testESIM(3, status: .suspended, walletCents: 1000),
-                testESIM(5, walletCents: 10),
+                testESIM(5, walletCents: 5),
             ]
             if step == 10 { esims.insert(testESIM(4, walletCents: 1000), at: 3) }
             _ = store.applyPage(esims, observedAt: at(Double(step * 120)))
@@ -264,8 +264,10 @@ import Testing
     @Test func fixtureHasBoundsAndEstimates() throws {
         let store = store()
         let flat = try #require(store.row(iccid: testICCID(2)))
-        #expect(flat.metrics.burnRate == .below(centsPerHour: 15))
-        #expect(flat.metrics.etaToZero.formatted(from: at(1200)) == "> 2d18h")
+        #expect(flat.metrics.burnRate == .below(centsPerHour: 3))
+        #expect(flat.metrics.etaToZero.formatted(from: at(1200)) == "> 13d")
+        let nearlyEmpty = try #require(store.row(iccid: testICCID(5)))
+        #expect(nearlyEmpty.metrics.etaToZero.formatted(from: at(1200)) == "> 1h")
         let draining = try #require(store.row(iccid: testICCID(1)))
         #expect(draining.metrics.etaToZero.formatted(from: at(1200)) == "2h45m")
     }
@@ -281,12 +283,12 @@ import Testing
 
     @Test func burnGreaterThanSkipsBounds() throws {
         #expect(try numbers("burn>0.5") == [1])
-        #expect(try numbers("burn>0.1") == [1, 2, 5])
+        #expect(try numbers("burn>0.02") == [1, 2, 5])
     }
 
     @Test func burnLessThanMatchesBoundsBelowIt() throws {
         #expect(try numbers("burn<0.2") == [2, 3, 5])
-        #expect(try numbers("burn<0.1") == [3])
+        #expect(try numbers("burn<0.03") == [3])
     }
 
     @Test func etaSortPutsBoundsBetweenTimesAndNever() {

@@ -267,11 +267,11 @@ import FoundationNetworking
         }
         let row = try #require(store.row(iccid: testICCID(1)))
 
-        #expect(row.metrics.burnRate == .below(centsPerHour: 5))
-        #expect(row.metrics.burnRate.formatted == "< $0.05/h")
-        #expect(row.metrics.etaToZero == .after(at(7200 + 999.0 / 5 * 3600 - 900)))
-        #expect(row.metrics.etaToZero.formatted(from: at(7200)) == "> 8d7h")
-        #expect(row.metrics.etaToLow == .after(at(7200 + 499.0 / 5 * 3600 - 900)))
+        #expect(row.metrics.burnRate == .below(centsPerHour: 1))
+        #expect(row.metrics.burnRate.formatted == "< $0.01/h")
+        #expect(row.metrics.etaToZero == .after(at(7200 + 999.0 * 3600 - 900)))
+        #expect(row.metrics.etaToZero.formatted(from: at(7200)) == "> 41d")
+        #expect(row.metrics.etaToLow == .after(at(7200 + 499.0 * 3600 - 900)))
     }
 
     @Test func idleSIMIsNotDrainingAfterADay() throws {
@@ -281,7 +281,7 @@ import FoundationNetworking
             _ = store.applyPage([tracker(walletCents: 1000, chargedCents: 800)], observedAt: at(Double(step * 600)))
         }
         let handle = try #require(store.handle(for: testICCID(1)))
-        #expect(store.metrics(handle).burnRate == .below(centsPerHour: 5))
+        #expect(store.metrics(handle).burnRate == .below(centsPerHour: 1))
 
         _ = store.applyPage([tracker(walletCents: 1000, chargedCents: 800)], observedAt: at(86_400))
         #expect(store.metrics(handle).burnRate == .notDraining)
@@ -289,7 +289,7 @@ import FoundationNetworking
 
         // One more cent of usage ends the idle spell.
         _ = store.applyPage([tracker(walletCents: 1000, chargedCents: 801)], observedAt: at(87_000))
-        #expect(store.metrics(handle).burnRate == .below(centsPerHour: 5))
+        #expect(store.metrics(handle).burnRate == .below(centsPerHour: 1))
     }
 
     @Test func idleSpellSurvivesMirroring() throws {
@@ -325,7 +325,7 @@ import FoundationNetworking
     }
 
     @Test func totalsKeepBoundsOutOfSpend() {
-        // SIM 1 burns a measured $3/h; SIM 2 reads flat for 20 minutes, so it burns under 15 ¢/h.
+        // SIM 1 burns a measured $3/h; SIM 2 reads flat for 20 minutes, so it burns under 3 ¢/h.
         var store = FleetStore(epoch: testEpoch)
         for step in 0...10 {
             _ = store.applyPage([
@@ -336,7 +336,7 @@ import FoundationNetworking
         let totals = store.totals(now: at(1200), staleAfter: 600)
         #expect(abs(totals.spendCentsPerHour - 300) < 0.1)
         #expect(totals.boundedBurnCount == 1)
-        #expect(abs(totals.boundedSpendCentsPerHour - 15) < 0.001)
+        #expect(abs(totals.boundedSpendCentsPerHour - 3) < 0.001)
         #expect(totals.unknownBurnCount == 0)
     }
 
