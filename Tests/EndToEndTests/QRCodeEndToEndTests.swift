@@ -51,7 +51,7 @@ struct QRCodeEndToEndTests {
             try tmux.waitFor("the filter prompt") { $0.contains { $0.contains("Query: _") } }
             try tmux.type("label:berlin")
             try tmux.press("Enter")
-            let trip = try tmux.waitFor("the Berlin trip only") { $0[2].hasPrefix(" Showing 30 of 242 SIMs") }
+            let trip = try tmux.waitFor("the Berlin trip only") { $0.count > 2 && $0[2].hasPrefix(" Showing 30 of 242 SIMs") }
             let traveler = try dashboard.firstRow(in: trip) { $0.text.contains("Berlin Trip") }
             try tmux.press("Enter")
 
