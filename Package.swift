@@ -33,9 +33,9 @@ let package = Package(
         ),
         .testTarget(name: "QREncodingTests", dependencies: ["QREncoding"]),
         .testTarget(name: "CitrusAPITests", dependencies: ["CitrusAPI", "CitrusSimulator"]),
-        .testTarget(name: "CitrusSimulatorTests", dependencies: ["CitrusSimulator", "CitrusAPI"]),
+        .testTarget(name: "CitrusSimulatorTests", dependencies: ["CitrusSimulator", "CitrusAPI", "QREncoding"]),
         .testTarget(name: "FleetCoreTests", dependencies: ["FleetCore", "CitrusAPI", "CitrusSimulator"]),
         .testTarget(name: "FleetUITests", dependencies: ["FleetUI", "FleetCore", "CitrusAPI"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["CitrusSimulator", "CitrusAPI"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["CitrusSimulator", "CitrusAPI", "QREncoding"]),
     ]
 )

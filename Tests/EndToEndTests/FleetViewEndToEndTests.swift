@@ -232,7 +232,7 @@ struct FleetViewEndToEndTests {
                 lines.contains { $0.hasPrefix(" LPA string           LPA:1$") }
             }
             #expect(detail[3] == " SIM \(target.iccid)   Esc closes")
-            #expect(detail.contains { $0.hasPrefix(" Wallet               ≥ $") && $0.hasSuffix("(Citrus rounds wallets down to the cent)") })
+            #expect(detail.contains { $0.hasPrefix(" Wallet               ≥ $") && $0.contains("(Citrus rounds wallets down to the cent)") })
             #expect(detail.contains { $0.hasPrefix(" Install URL          https://") })
             #expect(detail.contains { $0.hasPrefix(" Wallet readings") })
 
