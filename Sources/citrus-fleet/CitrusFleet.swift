@@ -128,6 +128,7 @@ enum CitrusFleet {
             detailSelector: refreshLoop, mailbox: mailbox, log: { log.info($0) })
         let status = app.run(on: terminal)
         reportUnfinished(app.unfinishedRequests, auditLog: connection.auditLog, log: log)
+        reportBulkRun(app, log: log)
         log.info("citrus-fleet stopped with exit status \(status).")
 
         // The terminal is restored, and the log and audit log are written per
@@ -150,6 +151,18 @@ enum CitrusFleet {
             if let auditLog, !auditLog.record(request.unknownAtExitAuditRecord()) {
                 printError("failed to write the unknown outcome of \(request.iccid) to the audit log \(auditLog.url.path); see the log file for the reason.")
             }
+        }
+    }
+
+    /// After the terminal is restored: says how a bulk run that the quit
+    /// stopped ended, so the operator knows which SIMs were not sent.
+    private static func reportBulkRun(_ app: DashboardApp, log: FileLog) {
+        if let summary = app.bulkSummaryAfterQuit {
+            printError(summary.headline)
+        } else if app.isBulkRunUnfinished {
+            let message = "a bulk run was still under way at exit; no SIM after the one in flight was sent. Check the marked SIMs before running it again."
+            printError(message)
+            log.warning(message)
         }
     }
 

@@ -363,6 +363,28 @@ private final class LoopResult: @unchecked Sendable {
         #expect(performer.startedCount == 1)
     }
 
+    @Test func quitStopsBulkRunAfterCurrentSIM() async throws {
+        let terminal = FakeTerminal()
+        let mailbox = try Mailbox()
+        let (result, app) = startLoopReturningApp(
+            terminal, mailbox: mailbox, performer: SlowPerformer(delay: 0.3), pendingActionWait: 60)
+        mailbox.post(.fleetChanged(FleetChangeBatch(added: Fixtures.threeSIMs, sweepCompletedAt: Date())))
+        #expect(await terminal.waitForFrame { $0.line(4).contains(Fixtures.traveler.iccid) })
+
+        for key: Key in [.character(" "), .character(" "), .character("f"), .character("5"), .enter, .enter, .character("q")] {
+            terminal.press(key)
+        }
+
+        #expect(await result.finished())
+        #expect(result.value == 0)
+        #expect(app.unfinishedRequests.isEmpty)
+        #expect(!app.isBulkRunUnfinished)
+        let summary = try #require(app.bulkSummaryAfterQuit)
+        #expect(summary.stoppedByOperator)
+        #expect(summary.notAttemptedCount >= 1)
+        #expect(summary.succeeded.count + summary.notAttemptedCount == 2)
+    }
+
     @Test func mailboxDrainsInPostOrder() async throws {
         let mailbox = try Mailbox()
         mailbox.post(.tick(Fixtures.now))

@@ -41,6 +41,12 @@ public final class DashboardApp {
     /// The bulk run under way and its plan's action, until its summary is applied.
     private var bulkRun: (control: BulkRunControl, action: BulkAction)?
 
+    /// The summary of a bulk run that ended after the operator quit, to print
+    /// once the terminal is restored.
+    public private(set) var bulkSummaryAfterQuit: BulkSummary?
+    /// Whether a bulk run was still under way at exit.
+    public var isBulkRunUnfinished: Bool { bulkRun != nil }
+
     /// The requests sent whose report has not been applied yet, in the order
     /// sent, and last the bulk run's SIM in flight, if any.
     public var unfinishedRequests: [OperationRequest] {
@@ -177,7 +183,11 @@ public final class DashboardApp {
                 break
             }
         }
-        for effect in state.reduce(events) {
+        let effects = state.reduce(events)
+        for case .bulkFinished(let summary) in events where state.hasQuit {
+            bulkSummaryAfterQuit = summary
+        }
+        for effect in effects {
             perform(effect)
         }
     }
