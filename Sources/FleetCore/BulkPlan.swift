@@ -30,7 +30,7 @@ public enum BulkAction: Sendable, Hashable {
         }
     }
 
-    /// What each SIM gets: "fund $5.00 to each SIM", "top up each wallet to $20.00".
+    /// The change to each SIM in words: "fund $5.00 to each SIM", "top up each wallet to $20.00".
     public var perSIMDescription: String {
         switch self {
         case .enable: return "enable each SIM"
@@ -42,7 +42,7 @@ public enum BulkAction: Sendable, Hashable {
     }
 }
 
-/// Why a bulk action leaves a SIM out. A skipped SIM is never sent.
+/// The reason a bulk action leaves a SIM out. A skipped SIM is never sent.
 public enum BulkSkipReason: Int, Sendable, Hashable, CaseIterable, Comparable {
     case gone
     case terminated
@@ -102,8 +102,8 @@ public struct BulkSkip: Sendable, Hashable {
     }
 }
 
-/// What a bulk action will send, decided before anything is sent, so the
-/// operator confirms the exact SIMs, amounts and total that the run uses.
+/// The SIMs, amounts and total of a bulk action, decided before anything is
+/// sent, so the operator confirms exactly what the run uses.
 ///
 /// A top-up's amounts come from the wallets on screen when the plan is made.
 /// The run sends those amounts and does not read the wallets again, so a

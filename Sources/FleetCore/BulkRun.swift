@@ -1,8 +1,8 @@
 import CitrusAPI
 import Foundation
 
-/// The shared switch of a bulk run: the UI asks it to stop, and the run
-/// records the SIM whose request is in flight, so a quit can report it.
+/// The shared switch of a bulk run. The UI requests a stop through it, and
+/// the run records the SIM whose request is in flight, so a quit can report it.
 public final class BulkRunControl: @unchecked Sendable {
     private let lock = NSLock()
     private var stopRequested = false
@@ -128,12 +128,12 @@ public enum BulkRunner {
     public typealias Send = @Sendable (BulkItem) async -> OperationReport
     public typealias Progress = @Sendable (BulkProgress) async -> Void
 
-    /// Sends `plan.items` in order, one request after the other, so the
-    /// client's request budget paces the run. Before each SIM the run checks
-    /// `control`; a stop request ends it between SIMs. Each ICCID is sent
-    /// at most once per run, and nothing is retried. A report with an
-    /// unknown outcome (a fund whose response was lost) stops the run, and
-    /// the SIMs after it are counted as not attempted.
+    /// Sends `plan.items` in order, one SIM after the other, so the client's
+    /// request budget paces the run. Before each SIM the run checks
+    /// `control`, and a stop request ends it between SIMs. The runner sends
+    /// each ICCID at most once per run and never repeats a SIM itself. A
+    /// report with an unknown outcome (a fund whose response was lost) stops
+    /// the run, and the SIMs after it are counted as not attempted.
     public static func run(
         _ plan: BulkPlan, control: BulkRunControl, send: Send, progress: Progress
     ) async -> BulkSummary {

@@ -139,7 +139,7 @@ public struct FleetOperations: Sendable {
         guard let amount = Self.topUpAmount(currentWallet: currentWallet, target: target) else {
             return OperationReport(
                 outcome: .succeeded, esim: nil,
-                message: "Top-up skipped for \(iccid): the wallet \(currentWallet) is already at \(target), above it, or one cent below it, which Citrus's round-down explains.",
+                message: "Top-up skipped for \(iccid): the wallet \(currentWallet) is at or above \(target), or one cent below it. Citrus rounds wallets down, so that cent is not funded.",
                 iccid: iccid, walletBefore: currentWallet)
         }
         return await fund(iccid: iccid, amount: amount, walletBefore: currentWallet)
@@ -156,7 +156,7 @@ public struct FleetOperations: Sendable {
         return min(difference, .maximumFund)
     }
 
-    /// The most that Citrus's round-down can take off a wallet reading: one cent.
+    /// The largest amount that Citrus's round-down can take off a wallet reading: one cent.
     static let roundingShortfall = Money(cents: 1)
 
     // MARK: Helpers

@@ -154,13 +154,13 @@ enum CitrusFleet {
         }
     }
 
-    /// After the terminal is restored: says how a bulk run that the quit
+    /// After the terminal is restored: prints how a bulk run that the quit
     /// stopped ended, so the operator knows which SIMs were not sent.
     private static func reportBulkRun(_ app: DashboardApp, log: FileLog) {
         if let summary = app.bulkSummaryAfterQuit {
             printError(summary.headline)
         } else if app.isBulkRunUnfinished {
-            let message = "a bulk run was still under way at exit; no SIM after the one in flight was sent. Check the marked SIMs before running it again."
+            let message = "a bulk run was still under way at exit, and no SIM after the one in flight was sent. Check the marked SIMs before running it again."
             printError(message)
             log.warning(message)
         }

@@ -21,7 +21,7 @@ private final class ProgressLog: @unchecked Sendable {
     }
 }
 
-/// The funds in the simulator's ledger (`GET /_sim/state`), as ICCID and cents.
+/// Reads the funds in the simulator's ledger (`GET /_sim/state`) as ICCID and cents.
 private func ledgerFunds(_ harness: SimulatorHarness) async throws -> [(iccid: String, cents: Int64)] {
     let url = harness.server.rootURL.appendingPathComponent("_sim/state")
     let (data, _) = try await URLSession.shared.data(from: url)
@@ -46,7 +46,7 @@ private func setResellerBalance(_ harness: SimulatorHarness, cents: Int64) async
     }
 }
 
-/// The simulator's SIMs as table rows, in the API's list order.
+/// Returns the simulator's SIMs as table rows, in the API's list order.
 private func rows(_ harness: SimulatorHarness) async throws -> [SIMRow] {
     let page = try await harness.client.listESIMs()
     var store = FleetStore(epoch: testEpoch)

@@ -22,7 +22,7 @@ import Testing
         return nil
     }
 
-    /// A state with the traveler and the tracker marked.
+    /// Returns the fixture state with the traveler and the tracker marked.
     private func twoMarked() -> AppState {
         var state = Fixtures.state()
         _ = press([.character(" "), .character(" ")], in: &state)
@@ -200,6 +200,19 @@ import Testing
         #expect(state.status?.text == "Enable of 1 SIM cancelled; nothing was sent.")
     }
 
+    @Test func confirmationScrollsByLineAndPage() {
+        var state = Fixtures.state(esims: Fixtures.manySIMs(30))
+        _ = press([.character("*"), .character("t"), .end, .enter], in: &state)
+        _ = press([.pageDown, .pageDown, .down, .pageUp], in: &state)
+
+        guard case .bulkConfirmation(let confirmation) = state.mode else {
+            Issue.record("expected the bulk confirmation, got \(state.mode)")
+            return
+        }
+        #expect(confirmation.scroll == 11)
+        #expect(confirmation.plan.items.count == 30)
+    }
+
     @Test func tWithMarksThrottlesThemAll() {
         var state = twoMarked()
         _ = press([.character("t"), .home, .enter], in: &state)
@@ -367,7 +380,7 @@ import Testing
 
         #expect(lines.contains("            │ Type 1, the number of SIMs: 7_                                           │"))
         #expect(lines.contains("            │ \"7\" is not 1, the number of SIMs. Type it, or Esc to cancel.             │"))
-        #expect(lines[15] == " 1, Enter start   ↑↓ scroll   Esc cancel")
+        #expect(lines[15] == " 1, Enter start   ↑↓ PgUp PgDn scroll   Esc cancel")
     }
 
     @Test func summaryListsFailuresAndUnknown() {

@@ -99,7 +99,7 @@ public enum Effect: Equatable, Sendable {
     case selectDetail(iccid: String?)
     /// Leave the UI loop and restore the terminal.
     case quit
-    /// Run the plan one SIM at a time; progress comes back as `.bulkProgress`
+    /// Run the plan one SIM at a time. Progress comes back as `.bulkProgress`,
     /// and the end as `.bulkFinished`.
     case startBulk(BulkPlan)
     /// Stop the bulk run before its next SIM, never cancelling the request in flight.

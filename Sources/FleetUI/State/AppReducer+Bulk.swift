@@ -31,8 +31,8 @@ extension AppState {
         return markedRows()
     }
 
-    /// Plans `action` for the marked SIMs and opens its confirmation, or says
-    /// why nothing would be sent.
+    /// Plans `action` for the marked SIMs and opens its confirmation, or
+    /// explains in the status line why nothing would be sent.
     mutating func confirmBulk(_ action: BulkAction) {
         guard let rows = markedRowsForBulk(action.title.lowercased()) else {
             mode = .browsing
@@ -88,8 +88,8 @@ extension AppState {
         return []
     }
 
-    /// Enter starts the run, when a typed confirmation is needed only if the
-    /// typed text is the number of SIMs; Esc cancels and nothing is sent.
+    /// Enter starts the run. When a typed confirmation is needed, it starts
+    /// only if the typed text is the number of SIMs. Esc cancels and nothing is sent.
     mutating func handleBulkConfirmationKey(_ key: Key, confirmation: BulkConfirmation) -> [Effect] {
         var confirmation = confirmation
         switch key {
@@ -110,6 +110,10 @@ extension AppState {
             confirmation.scroll = min(max(0, confirmation.plan.items.count - 1), confirmation.scroll + 1)
         case .up:
             confirmation.scroll = max(0, confirmation.scroll - 1)
+        case .pageDown:
+            confirmation.scroll = min(max(0, confirmation.plan.items.count - 1), confirmation.scroll + Self.confirmationPage)
+        case .pageUp:
+            confirmation.scroll = max(0, confirmation.scroll - Self.confirmationPage)
         default:
             if confirmation.requiresTypedConfirmation,
                TextEditing.apply(key, to: &confirmation.text, maximumLength: BulkConfirmation.maximumLength) {
@@ -119,6 +123,9 @@ extension AppState {
         mode = .bulkConfirmation(confirmation)
         return []
     }
+
+    /// The lines that PgUp and PgDn scroll the per-SIM list of a confirmation.
+    static let confirmationPage = 10
 
     /// Starts the run, unless something started meanwhile.
     mutating func startBulk(_ plan: BulkPlan) -> [Effect] {
@@ -188,8 +195,8 @@ extension AppState {
 }
 
 extension OperationRequest {
-    /// The single-SIM request that a bulk run sends for `item`, for the
-    /// report of a request in flight at exit.
+    /// Creates the single-SIM request that a bulk run sends for `item`, for
+    /// the report of a request in flight at exit.
     public init(_ item: BulkItem, action: BulkAction) {
         switch action {
         case .enable:

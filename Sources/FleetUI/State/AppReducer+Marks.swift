@@ -36,7 +36,7 @@ extension AppState {
         status = StatusMessage("Unmarked \(DisplayFormat.sims(count)).", kind: .info)
     }
 
-    /// Whether the SIM at `handle` is marked.
+    /// Returns whether the SIM at `handle` is marked.
     public func isMarked(_ handle: SIMHandle) -> Bool {
         marked.contains(handle)
     }
@@ -56,7 +56,8 @@ extension AppState {
         markCounts = MarkCounts(total: marked.count, hiddenByFilter: marked.count - shownLive - gone, gone: gone)
     }
 
-    /// The marked SIMs as rows, in the table's order first, then the hidden ones.
+    /// Returns the marked SIMs as rows: the shown ones in the table's order,
+    /// then the hidden ones in the order first seen.
     func markedRows() -> [SIMRow] {
         var rows: [SIMRow] = []
         rows.reserveCapacity(marked.count)

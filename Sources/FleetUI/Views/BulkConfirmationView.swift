@@ -30,7 +30,7 @@ public enum BulkConfirmationView {
         }
     }
 
-    /// "Top up each wallet to $20.00: 37 SIMs." and the skipped SIMs.
+    /// Returns the action line, "Top up each wallet to $20.00: 37 SIMs.", and the skipped SIMs.
     static func headLines(_ plan: BulkPlan, theme: Theme) -> [(String, CellStyle)] {
         let description = plan.action.perSIMDescription
         var lines = [(description.prefix(1).uppercased() + description.dropFirst() + ": \(DisplayFormat.sims(plan.items.count)).", theme.prompt)]
@@ -40,7 +40,8 @@ public enum BulkConfirmationView {
         return lines
     }
 
-    /// One line per SIM from the scroll position, with "… and 30 more" when they do not fit.
+    /// Returns one line per SIM from the scroll position, and when they do
+    /// not all fit, a last line with the counts above and below.
     static func listLines(_ confirmation: BulkConfirmation, rows: Int, state: AppState, theme: Theme) -> [(String, CellStyle)] {
         let items = confirmation.plan.items
         guard rows > 0 else { return [] }
@@ -52,12 +53,13 @@ public enum BulkConfirmationView {
         }
         if hasMore {
             let after = items.count - first - shown
-            lines.append(("… \(first) above, \(after) below (↑↓ scrolls)", theme.prompt))
+            lines.append(("… \(first) above, \(after) below (↑↓ PgUp PgDn scroll)", theme.prompt))
         }
         return lines
     }
 
-    /// "8910300000000000012  $3.20 → $20.00  +$16.80", or the ICCID and label.
+    /// Returns the line of one SIM: "8910300000000000012  +$16.80  wallet $3.20 → $20.00"
+    /// for money, else the ICCID and the label.
     static func itemText(_ item: BulkItem, action: BulkAction, state: AppState) -> String {
         guard let amount = item.amount else {
             let label = state.fleet.row(iccid: item.iccid)?.label ?? ""
@@ -67,7 +69,7 @@ public enum BulkConfirmationView {
         return "\(item.iccid)  +\(amount)  \(wallet)"
     }
 
-    /// The total, the balances, the typed field and what Enter does.
+    /// Returns the last lines: the total, the balances, the typed field and what Enter does.
     static func tailLines(_ confirmation: BulkConfirmation, width: Int, theme: Theme) -> [(String, CellStyle)] {
         let plan = confirmation.plan
         var lines: [(String, CellStyle)] = [("", theme.prompt)]

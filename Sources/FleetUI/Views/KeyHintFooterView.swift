@@ -36,9 +36,9 @@ public enum KeyHintFooterView {
         case .bulkFundPrompt:
             return [Hint("Enter", "show the total", 0), Hint("Backspace", "delete", 1), Hint("Ctrl-U", "clear", 1), Hint("Esc", "cancel", 0)]
         case .bulkConfirmation(let confirmation) where confirmation.requiresTypedConfirmation:
-            return [Hint("\(confirmation.expectedText), Enter", "start", 0), Hint("↑↓", "scroll", 2), Hint("Esc", "cancel", 0)]
+            return [Hint("\(confirmation.expectedText), Enter", "start", 0), Hint("↑↓ PgUp PgDn", "scroll", 2), Hint("Esc", "cancel", 0)]
         case .bulkConfirmation:
-            return [Hint("Enter", "start", 0), Hint("↑↓", "scroll", 2), Hint("Esc", "cancel", 0)]
+            return [Hint("Enter", "start", 0), Hint("↑↓ PgUp PgDn", "scroll", 2), Hint("Esc", "cancel", 0)]
         case .bulkSummary:
             return [Hint("↑↓ j/k", "scroll", 1), Hint("Esc Enter", "close", 0)]
         case .browsing where state.detailICCID != nil:

@@ -26,7 +26,7 @@ public enum ThrottlePickerView {
         box.put("Enter applies. Esc cancels.", row: min(listRows, speeds.count) + 1, style: theme.prompt, into: &buffer)
     }
 
-    /// "Throttle 8910…", or "Throttle 12 marked" for a bulk throttle.
+    /// Returns the title: "Throttle 8910…", or "Throttle 12 marked" for a bulk throttle.
     static func title(_ picker: ThrottlePicker) -> String {
         guard let count = picker.markedCount else { return "Throttle \(picker.iccid)" }
         return "Throttle \(DisplayFormat.count(count)) marked"
