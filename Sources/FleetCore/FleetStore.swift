@@ -17,7 +17,7 @@ public struct SIMHandle: Hashable, Comparable, Sendable {
 /// reading, last-seen time, a fixed ring of wallet readings and a gone flag.
 ///
 /// Records are stored column by column (struct of arrays) with one-byte enum
-/// codes, interned strings and 8-byte readings, so a SIM with a full history
+/// codes, interned strings and 12-byte readings, so a SIM with a full history
 /// costs well under a kilobyte. The store keeps only what the fleet table,
 /// queries, metrics and events need: the QR code, LPA string and install link
 /// are not stored, so the detail view reads those with `CitrusClient.esim`.

@@ -18,9 +18,9 @@ public struct MetricsConfiguration: Sendable, Hashable {
     /// cent, so it is 1 when the offset below the exact wallet stays the
     /// same between funds.
     public var resolutionCents: Int32
-    /// An active SIM whose charged total has not risen for this long, and
-    /// whose wallet has not dropped, counts as not draining, so its ETA is
-    /// "never" (seconds). Until then a flat wallet gives only an upper bound.
+    /// The time in seconds after which an active SIM whose charged total has
+    /// not risen, and whose wallet has not dropped, counts as not draining
+    /// with an ETA of "never". Until then a flat wallet gives only an upper bound.
     public var idleSpan: Int32
     /// How far Citrus wallet readings lag real usage (seconds). Citrus reports
     /// usage 10 to 15 minutes late. ETAs subtract the upper end, so they err

@@ -111,7 +111,7 @@ import Testing
     }
 
     @Test func boundGivesLowerBoundETA() {
-        // $9.99 at under 1 ¢/h lasts more than 999 h; the 15-minute lag comes off.
+        // $9.99 at under 1 ¢/h lasts more than 999 h. The 15-minute lag comes off.
         let rate = estimator.burnRate(of: oneCentOverTwoHours(stepAt: 3000))
         let readAt = at(7200)
         let eta = estimator.eta(wallet: Money(cents: 999), readAt: readAt, mark: .zero, rate: rate)
@@ -200,8 +200,8 @@ import Testing
         #expect(WalletETA.unknown.formatted(from: now) == "unknown")
     }
 
-    /// A wallet read every 10 minutes for 2 hours: $10.00 until `stepAt`
-    /// seconds, then $9.99. No charged totals.
+    /// Makes readings of a wallet read every 10 minutes for 2 hours, at $10.00
+    /// until `stepAt` seconds and $9.99 after, without charged totals.
     private func oneCentOverTwoHours(stepAt: Int32) -> [WalletReading] {
         (0...12).map { step in
             let seconds = Int32(step * 600)

@@ -250,7 +250,7 @@ import FoundationNetworking
 
 /// Wallets that drain by less than Citrus's display error over the window.
 @Suite struct SlowDrainTests {
-    /// A tracker SIM with a wallet and a charged total, in cents.
+    /// Makes a tracker SIM with a wallet and a charged total, in cents.
     func tracker(walletCents: Int64, chargedCents: Int64, status: ESIMStatus = .active) -> ESIM {
         var esim = testESIM(1, status: status, walletCents: walletCents, label: "Tracker 0001")
         esim.totalDataCharged = Money(cents: chargedCents)
@@ -258,7 +258,7 @@ import FoundationNetworking
     }
 
     @Test func oneCentOverTwoHoursIsNotNever() throws {
-        // Read every 10 minutes for 2 hours; the wallet drops 1 ¢ at 50 minutes.
+        // The SIM is read every 10 minutes for 2 hours, and its wallet drops 1 ¢ at 50 minutes.
         var store = FleetStore(epoch: testEpoch)
         for step in 0...12 {
             let dropped = step >= 5
@@ -275,7 +275,7 @@ import FoundationNetworking
     }
 
     @Test func idleSIMIsNotDrainingAfterADay() throws {
-        // Read every 10 minutes; neither the wallet nor the charged total moves.
+        // The SIM is read every 10 minutes, and neither its wallet nor its charged total moves.
         var store = FleetStore(epoch: testEpoch)
         for step in 0..<144 {
             _ = store.applyPage([tracker(walletCents: 1000, chargedCents: 800)], observedAt: at(Double(step * 600)))
@@ -325,7 +325,7 @@ import FoundationNetworking
     }
 
     @Test func totalsKeepBoundsOutOfSpend() {
-        // SIM 1 burns a measured $3/h; SIM 2 reads flat for 20 minutes, so it burns under 3 ¢/h.
+        // SIM 1 burns a measured $3/h. SIM 2 reads flat for 20 minutes, so it burns under 3 ¢/h.
         var store = FleetStore(epoch: testEpoch)
         for step in 0...10 {
             _ = store.applyPage([
@@ -374,7 +374,7 @@ import FoundationNetworking
         #expect(bounded > 0, "no tracker drained slowly enough to test the bound")
     }
 
-    /// The exact charged total of every SIM in the simulator's ledger
+    /// Reads the exact charged total of every SIM from the simulator's ledger
     /// (`GET /_sim/state`), in micro-dollars by ICCID.
     private func ledgerChargedMicros(_ harness: SimulatorHarness) async throws -> [String: Int64] {
         let url = harness.server.rootURL.appendingPathComponent("_sim/state")
