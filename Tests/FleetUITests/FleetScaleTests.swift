@@ -70,4 +70,29 @@ import Testing
         // every row would take seconds.
         #expect(frameMilliseconds < 100)
     }
+
+    @Test func marksAtScaleStayFast() {
+        var state = Self.largeState()
+        let clock = ContinuousClock()
+        let marking = clock.measure { _ = state.reduce(.key(.character("*"))) }
+        let batch = AppEvent.fleetChanged(FleetChangeBatch(changed: Self.page(7), observedAt: Fixtures.now))
+        let sweepPage = clock.measure { _ = state.reduce(batch) }
+        let planning = clock.measure { _ = state.reduce(.key(.character("e"))) }
+        print("Marks on \(Self.fleetSize) SIMs: mark all \(Self.milliseconds(marking)) ms, page after marks \(Self.milliseconds(sweepPage)) ms, plan \(Self.milliseconds(planning)) ms")
+
+        #expect(state.markCounts == MarkCounts(total: Self.fleetSize))
+        #expect(state.plannedConfirmationCount == Self.fleetSize / 3 + 1)
+        // Loose bounds for debug builds on a loaded machine: the cost is one
+        // pass over the fleet, never a pass per marked SIM.
+        #expect(Self.milliseconds(marking) < 5_000)
+        #expect(Self.milliseconds(sweepPage) < 5_000)
+    }
+}
+
+private extension AppState {
+    /// The number of SIMs in the open bulk confirmation, or 0.
+    var plannedConfirmationCount: Int {
+        if case .bulkConfirmation(let confirmation) = mode { return confirmation.plan.items.count }
+        return 0
+    }
 }
