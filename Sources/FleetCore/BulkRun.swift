@@ -7,8 +7,13 @@ public final class BulkRunControl: @unchecked Sendable {
     private let lock = NSLock()
     private var stopRequested = false
     private var inFlight: BulkItem?
+    private let willSend: (@Sendable (BulkItem) -> Void)?
 
-    public init() {}
+    /// - Parameter willSend: called on the run's task just before each SIM
+    ///   is sent, so the UI can time a response that does not come.
+    public init(willSend: (@Sendable (BulkItem) -> Void)? = nil) {
+        self.willSend = willSend
+    }
 
     /// Asks the run to stop before its next SIM. The request in flight is never cancelled.
     public func requestStop() {
@@ -26,6 +31,7 @@ public final class BulkRunControl: @unchecked Sendable {
 
     func setItemInFlight(_ item: BulkItem?) {
         lock.withLock { inFlight = item }
+        if let item { willSend?(item) }
     }
 }
 

@@ -21,6 +21,20 @@ private final class ProgressLog: @unchecked Sendable {
     }
 }
 
+/// Collects the ICCIDs a bulk run announces before sending them.
+private final class SendLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+
+    func append(_ item: BulkItem) {
+        lock.withLock { stored.append(item.iccid) }
+    }
+
+    var iccids: [String] {
+        lock.withLock { stored }
+    }
+}
+
 /// Reads the funds in the simulator's ledger (`GET /_sim/state`) as ICCID and cents.
 private func ledgerFunds(_ harness: SimulatorHarness) async throws -> [(iccid: String, cents: Int64)] {
     let url = harness.server.rootURL.appendingPathComponent("_sim/state")
@@ -174,12 +188,14 @@ private func rows(_ harness: SimulatorHarness) async throws -> [SIMRow] {
         var plan = BulkPlan(action: .enable, sims: [], resellerBalance: nil)
         plan.items = [BulkItem(iccid: testICCID(1)), BulkItem(iccid: testICCID(1)), BulkItem(iccid: testICCID(2))]
         let sent = ProgressLog()
+        let announced = SendLog()
 
-        let summary = await BulkRunner.run(plan, control: BulkRunControl()) { item in
+        let summary = await BulkRunner.run(plan, control: BulkRunControl(willSend: announced.append)) { item in
             OperationReport(outcome: .succeeded, esim: nil, message: "ok", iccid: item.iccid)
         } progress: { sent.append($0) }
 
         #expect(sent.reports.map(\.item.iccid) == [testICCID(1), testICCID(2)])
+        #expect(announced.iccids == [testICCID(1), testICCID(2)])
         #expect(summary.succeeded.count == 2)
     }
 }

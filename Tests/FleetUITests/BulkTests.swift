@@ -265,6 +265,21 @@ import Testing
         #expect(state.resellerBalance == .dollars(4995))
     }
 
+    @Test func silentBulkFundSaysResponseIsLost() {
+        var (state, plan) = running()
+        state.fundResponseTimeout = 30
+        _ = state.reduce(.bulkItemSent(plan.items[0]))
+        _ = state.reduce(.tick(Fixtures.now.addingTimeInterval(31)))
+
+        #expect(state.status == StatusMessage(
+            "Fund of $5.00 to \(plan.items[0].iccid): no response within 30 s; outcome unknown, reading the SIM back…",
+            kind: .warning))
+
+        _ = state.reduce(.bulkProgress(progress(plan, index: 0, outcome: .unknown, succeeded: 0, failed: 0)))
+        #expect(state.fundsInFlight.isEmpty)
+        #expect(state.status?.text == "Fund of $5.00 to \(plan.items[0].iccid): no response; outcome unknown.")
+    }
+
     @Test func escDuringRunStopsAfterCurrentSIM() {
         var (state, _) = running()
         let effects = press([.escape], in: &state)

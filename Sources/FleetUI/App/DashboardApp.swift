@@ -225,11 +225,11 @@ public final class DashboardApp {
     /// Runs the plan in a detached task. Each SIM's report and the summary
     /// come back through the mailbox, and each is logged.
     private func startBulk(_ plan: BulkPlan) {
-        let control = BulkRunControl()
+        let mailbox = mailbox
+        let control = BulkRunControl { mailbox.post(.bulkItemSent($0)) }
         bulkRun = (control, plan.action)
         log("Starting a bulk \(plan.action) of \(plan.items.count) SIMs (\(plan.skipped.count) skipped), total \(plan.total).")
         let performer = performer
-        let mailbox = mailbox
         let log = log
         Task.detached {
             let summary = await performer.run(plan, control: control) { progress in

@@ -18,6 +18,8 @@ public enum AppEvent: Sendable {
     case tick(Date, wall: Date? = nil)
     /// SIGINT or SIGTERM arrived.
     case terminationRequested
+    /// A bulk run is about to send one SIM.
+    case bulkItemSent(BulkItem)
     /// A bulk run finished one SIM.
     case bulkProgress(BulkProgress)
     /// A bulk run ended: every SIM sent, or stopped early.

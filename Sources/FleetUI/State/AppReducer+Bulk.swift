@@ -160,7 +160,15 @@ extension AppState {
 
     // MARK: Progress
 
+    /// Times a bulk fund like a single one, so the status line shows when its
+    /// response is lost (see `reportLostFundResponses`).
+    mutating func recordBulkSend(_ item: BulkItem) {
+        guard let amount = item.amount else { return }
+        fundsInFlight[item.iccid] = FundInFlight(amount: amount, sentAt: wallNow)
+    }
+
     mutating func applyBulkProgress(_ progress: BulkProgress) {
+        fundsInFlight[progress.item.iccid] = nil
         if let esim = progress.report.esim {
             fleet.record(esim, at: now)
             if esim.iccid == detailICCID { detail = esim }

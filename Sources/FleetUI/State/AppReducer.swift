@@ -45,6 +45,9 @@ extension AppState {
             return []
         case .terminationRequested:
             return quit()
+        case .bulkItemSent(let item):
+            recordBulkSend(item)
+            return []
         case .bulkProgress(let progress):
             applyBulkProgress(progress)
             return []
