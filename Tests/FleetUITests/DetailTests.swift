@@ -164,6 +164,26 @@ import Testing
         #expect(lines[18] == " LPA string           reading through the interactive lane…")
     }
 
+    @Test func slowDrainShowsBoundsNotNever() {
+        var state = openState()
+        // Two hours of readings every 10 minutes in which the wallet drops one cent.
+        for step in 1...12 {
+            var reading = Fixtures.traveler
+            reading.walletBalance = Money(cents: step < 6 ? 1_250 : 1_249)
+            let time = Fixtures.now.addingTimeInterval(Double(step) * 600 - 12)
+            _ = state.reduce(.tick(time))
+            _ = state.reduce(.fleetChanged(FleetChangeBatch(changed: [reading], observedAt: time)))
+        }
+        let lines = DashboardView.render(state, theme: .builtIn).lines()
+
+        let burn = lines.first { $0.hasPrefix(" Burn rate ") } ?? ""
+        #expect(burn.hasPrefix(" Burn rate            < $0.0"))
+        #expect(burn.hasSuffix("/h (drains too slowly to measure yet)"))
+        let empty = lines.first { $0.hasPrefix(" Wallet at $0.00 ") } ?? ""
+        #expect(empty.hasPrefix(" Wallet at $0.00      not before 2027-"))
+        #expect(empty.contains(" (> "))
+    }
+
     @Test func detailListsWalletReadingsNewestFirst() {
         var state = openState()
         for step in 1...2 {

@@ -178,6 +178,8 @@ public enum DetailView {
         var burn = row.metrics.burnRate.formatted
         if case .estimated(_, let margin) = row.metrics.burnRate {
             burn += " (± \(BurnRate.estimated(centsPerHour: margin, marginCentsPerHour: 0).formatted))"
+        } else if case .below = row.metrics.burnRate {
+            burn += " (drains too slowly to measure yet)"
         }
         return [
             ("Wallet", "\(rounded.lowerBoundText) (Citrus rounds wallets down to the cent)", walletStyle),
@@ -188,11 +190,18 @@ public enum DetailView {
         ]
     }
 
-    /// "in 3h35m (11:35:00)", "now", "never" or "unknown".
+    /// Returns "in 3h35m (11:35:00)", "not before 2026-12-14 03:00:00 (> 9d16h)",
+    /// "now", "never" or "unknown".
     static func eta(_ eta: WalletETA, state: AppState) -> String {
         let text = eta.formatted(from: state.now)
-        guard case .at(let date) = eta, date > state.now else { return text }
-        return "in \(text) (\(DisplayFormat.clockTime(date, timeZone: state.timeZone)))"
+        switch eta {
+        case .at(let date) where date > state.now:
+            return "in \(text) (\(DisplayFormat.clockTime(date, timeZone: state.timeZone)))"
+        case .after(let date) where date > state.now:
+            return "not before \(timestamp(date, state.timeZone)) (\(text))"
+        default:
+            return text
+        }
     }
 
     /// Formats a date as `2026-12-04 20:14:05` in `timeZone`.
