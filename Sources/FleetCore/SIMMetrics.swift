@@ -107,13 +107,14 @@ public enum WalletETA: Sendable, Hashable {
     }
 
     /// Formats whole minutes more coarsely than `duration`, as `45m`, `35h`,
-    /// `8d7h` or `41d`, rounding down, so `> ` and the bound fit in 7 columns
-    /// up to 9,999 days and stay true.
+    /// `8d7h`, `41d` or `57y`, rounding down, so `> ` and the bound fit in 7
+    /// columns and stay true.
     private static func lowerBound(minutes: Int) -> String {
         if minutes < 60 { return "\(minutes)m" }
         let hours = minutes / 60
         if hours < 48 { return "\(hours)h" }
         let days = hours / 24
+        if days >= 365 { return "\(min(days / 365, 9_999))y" }
         if days >= 10 || hours % 24 == 0 { return "\(days)d" }
         return "\(days)d\(hours % 24)h"
     }

@@ -120,6 +120,13 @@ import Testing
         #expect(eta != .never)
     }
 
+    @Test func longBoundsFitSevenColumns() {
+        let now = at(0)
+        #expect(WalletETA.after(now.addingTimeInterval(400 * 86_400)).formatted(from: now) == "> 1y")
+        #expect(WalletETA.after(now.addingTimeInterval(20_833 * 86_400)).formatted(from: now) == "> 57y")
+        #expect(WalletETA.after(now.addingTimeInterval(9e12)).formatted(from: now) == "> 9999y")
+    }
+
     @Test func flatWalletWithRisingChargeIsMeasured() {
         // The wallet reads $10.00 for an hour while the charged total rises 1 ¢ every 10 min.
         let history = (0...6).map { step in
