@@ -7,12 +7,18 @@ public final class BulkRunControl: @unchecked Sendable {
     private let lock = NSLock()
     private var stopRequested = false
     private var inFlight: BulkItem?
+    private var inFlightRequestID: UUID?
     private let willSend: (@Sendable (BulkItem) -> Void)?
+    private let responseLost: (@Sendable (BulkItem) -> Void)?
 
-    /// - Parameter willSend: called on the run's task just before each SIM
-    ///   is sent, so the UI can time a response that does not come.
-    public init(willSend: (@Sendable (BulkItem) -> Void)? = nil) {
+    /// - Parameters:
+    ///   - willSend: called on the run's task just before each SIM is sent,
+    ///     so the UI can track the fund in flight.
+    ///   - responseLost: called when a SIM's fund loses its response, before
+    ///     the client reads the SIM back.
+    public init(willSend: (@Sendable (BulkItem) -> Void)? = nil, responseLost: (@Sendable (BulkItem) -> Void)? = nil) {
         self.willSend = willSend
+        self.responseLost = responseLost
     }
 
     /// Asks the run to stop before its next SIM. The request in flight is never cancelled.
@@ -29,8 +35,21 @@ public final class BulkRunControl: @unchecked Sendable {
         lock.withLock { inFlight }
     }
 
+    /// The id of the audit records of the request in flight.
+    public var requestIDInFlight: UUID? {
+        lock.withLock { inFlightRequestID }
+    }
+
+    /// Reports that the fund of `item` lost its response.
+    public func reportResponseLost(_ item: BulkItem) {
+        responseLost?(item)
+    }
+
     func setItemInFlight(_ item: BulkItem?) {
-        lock.withLock { inFlight = item }
+        lock.withLock {
+            inFlight = item
+            inFlightRequestID = item == nil ? nil : UUID()
+        }
         if let item { willSend?(item) }
     }
 }
@@ -193,15 +212,17 @@ public enum BulkRunner {
 }
 
 extension FleetOperations {
-    /// Sends one SIM of a bulk run through the matching single-SIM operation.
-    public func perform(_ item: BulkItem, action: BulkAction) async -> OperationReport {
+    /// Sends one SIM of a bulk run through the matching single-SIM operation,
+    /// with `requestID` on its audit records.
+    public func perform(_ item: BulkItem, action: BulkAction, requestID: UUID = UUID(),
+                        onResponseLost: (@Sendable () -> Void)? = nil) async -> OperationReport {
         switch action {
         case .enable:
-            return await enable(iccid: item.iccid)
+            return await enable(iccid: item.iccid, requestID: requestID)
         case .disable:
-            return await disable(iccid: item.iccid)
+            return await disable(iccid: item.iccid, requestID: requestID)
         case .throttle(let speed):
-            return await throttle(iccid: item.iccid, speed: speed)
+            return await throttle(iccid: item.iccid, speed: speed, requestID: requestID)
         case .fund, .topUp:
             // The plan fixed the amount, so a top-up sends exactly what the operator confirmed.
             guard let amount = item.amount else {
@@ -212,12 +233,18 @@ extension FleetOperations {
             }
             return await fund(
                 iccid: item.iccid, amount: amount, walletBefore: item.walletBefore,
-                resellerBalanceBefore: item.resellerBalanceBefore)
+                resellerBalanceBefore: item.resellerBalanceBefore, requestID: requestID, onResponseLost: onResponseLost)
         }
     }
 
     /// Runs `plan` one SIM at a time on the client's interactive lane; see `BulkRunner.run`.
+    /// Each request's audit records carry `control.requestIDInFlight`, so a
+    /// quit can record the SIM in flight under the same id.
     public func run(_ plan: BulkPlan, control: BulkRunControl, progress: BulkRunner.Progress) async -> BulkSummary {
-        await BulkRunner.run(plan, control: control, send: { await perform($0, action: plan.action) }, progress: progress)
+        await BulkRunner.run(plan, control: control, send: { item in
+            await perform(item, action: plan.action, requestID: control.requestIDInFlight ?? UUID()) {
+                control.reportResponseLost(item)
+            }
+        }, progress: progress)
     }
 }

@@ -50,16 +50,17 @@ public struct FleetOperations: Sendable {
         self.refreshLoop = refreshLoop
     }
 
-    public func enable(iccid: String) async -> OperationReport {
-        await run("Enable", iccid) { try await client.enable(iccid: iccid) }
+    /// `requestID` is the id of the action's audit records (see `CitrusClient`).
+    public func enable(iccid: String, requestID: UUID = UUID()) async -> OperationReport {
+        await run("Enable", iccid) { try await client.enable(iccid: iccid, requestID: requestID) }
     }
 
-    public func disable(iccid: String) async -> OperationReport {
-        await run("Disable", iccid) { try await client.disable(iccid: iccid) }
+    public func disable(iccid: String, requestID: UUID = UUID()) async -> OperationReport {
+        await run("Disable", iccid) { try await client.disable(iccid: iccid, requestID: requestID) }
     }
 
-    public func throttle(iccid: String, speed: ThrottleSpeed) async -> OperationReport {
-        await run("Throttle to \(speed.shortName)", iccid) { try await client.throttle(iccid: iccid, speed: speed) }
+    public func throttle(iccid: String, speed: ThrottleSpeed, requestID: UUID = UUID()) async -> OperationReport {
+        await run("Throttle to \(speed.shortName)", iccid) { try await client.throttle(iccid: iccid, speed: speed, requestID: requestID) }
     }
 
     /// Terminates a SIM. Irreversible: Citrus forfeits the remaining wallet,
@@ -87,12 +88,15 @@ public struct FleetOperations: Sendable {
     }
 
     /// Funds once. A lost response is reported as unknown with the read-back
-    /// of the wallet and the reseller balance, before and after; it is never resent.
+    /// of the wallet and the reseller balance, before and after. It is never resent.
+    /// `onResponseLost` runs when the outcome becomes unknown, before the read-back.
     public func fund(
-        iccid: String, amount: Money, walletBefore: Money? = nil, resellerBalanceBefore: Money? = nil
+        iccid: String, amount: Money, walletBefore: Money? = nil, resellerBalanceBefore: Money? = nil,
+        requestID: UUID = UUID(), onResponseLost: (@Sendable () -> Void)? = nil
     ) async -> OperationReport {
         do {
-            switch try await client.fund(iccid: iccid, amount: amount) {
+            let outcome = try await client.fund(iccid: iccid, amount: amount, requestID: requestID) { _ in onResponseLost?() }
+            switch outcome {
             case .applied(let result):
                 let esim = try? await client.esim(iccid: iccid)
                 await recordInLoop(esim)

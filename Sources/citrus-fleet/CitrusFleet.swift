@@ -121,13 +121,12 @@ enum CitrusFleet {
             isDemo: target.isDemo, isReadOnly: commandLine.isReadOnly, width: width, height: height,
             now: connection.fleetClock.now(), metrics: configuration.metricsConfiguration)
         state.confirmFundAbove = configuration.confirmFundAbove
-        state.fundResponseTimeout = connection.client.configuration.requestTimeout
         let app = DashboardApp(
             state: state, theme: theme, clock: connection.fleetClock,
             performer: FleetOperations(client: connection.client, refreshLoop: refreshLoop),
             detailSelector: refreshLoop, mailbox: mailbox, log: { log.info($0) })
         let status = app.run(on: terminal)
-        reportUnfinished(app.unfinishedRequests, auditLog: connection.auditLog, log: log)
+        reportUnfinished(app.unfinishedRequestsWithIDs, auditLog: connection.auditLog, log: log)
         reportBulkRun(app, log: log)
         log.info("citrus-fleet stopped with exit status \(status).")
 
@@ -144,11 +143,14 @@ enum CitrusFleet {
     /// After the terminal is restored: prints one line per request whose
     /// result did not arrive, and records each as `unknown` in the audit log
     /// (written and synced per line).
-    private static func reportUnfinished(_ requests: [OperationRequest], auditLog: AuditLog?, log: FileLog) {
-        for request in requests {
+    /// The record has the request's own id, so it pairs with its `sending` record.
+    private static func reportUnfinished(_ requests: [DashboardApp.UnfinishedRequest], auditLog: AuditLog?, log: FileLog) {
+        for unfinished in requests {
+            let request = unfinished.request
             printError(request.unknownAtExitMessage)
             log.warning("Exiting before the result of \(request) arrived; its outcome is unknown.")
-            if let auditLog, !auditLog.record(request.unknownAtExitAuditRecord()) {
+            let record = request.unknownAtExitAuditRecord(requestID: unfinished.requestID ?? UUID())
+            if let auditLog, !auditLog.record(record) {
                 printError("failed to write the unknown outcome of \(request.iccid) to the audit log \(auditLog.url.path); see the log file for the reason.")
             }
         }

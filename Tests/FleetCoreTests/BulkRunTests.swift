@@ -21,7 +21,7 @@ private final class ProgressLog: @unchecked Sendable {
     }
 }
 
-/// Collects the ICCIDs a bulk run announces before sending them.
+/// Collects the ICCIDs a bulk run reports to its control (before sending, or a lost response).
 private final class SendLog: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: [String] = []
@@ -134,12 +134,16 @@ private func rows(_ harness: SimulatorHarness) async throws -> [SIMRow] {
         // After the second SIM, every request is applied and its connection
         // reset, so the third fund loses its response.
         let server = harness.server
-        let summary = await FleetOperations(client: harness.client).run(plan, control: BulkRunControl()) { progress in
+        let lost = SendLog()
+        let control = BulkRunControl(responseLost: { lost.append($0) })
+        let summary = await FleetOperations(client: harness.client).run(plan, control: control) { progress in
             if progress.attemptedCount == 2 { server.setFaults(FaultSettings(resetRate: 1)) }
         }
         harness.server.setFaults(FaultSettings())
 
         let third = plan.items[2].iccid
+        // The loss was reported once, for the third SIM, before its summary.
+        #expect(lost.iccids == [third])
         #expect(summary.succeeded.count == 2)
         #expect(summary.unknown?.iccid == third)
         #expect(summary.notAttemptedCount == 2)

@@ -408,19 +408,19 @@ import Testing
         #expect(text.contains("Enter sends the fund once. Esc cancels."))
     }
 
-    @Test func fundWithoutReportAfterTimeoutSaysReadingBack() {
+    @Test func lostFundResponseSaysReadingBack() {
         var state = Fixtures.state()
-        state.fundResponseTimeout = 30
         _ = press([.character("f")], in: &state)
         _ = type("3", in: &state)
         _ = press([.enter], in: &state)
         #expect(state.status?.text == "Funding $3.00 to \(Fixtures.traveler.iccid)…")
 
-        _ = state.reduce(.tick(Fixtures.now.addingTimeInterval(29)))
+        // A lost response of a SIM with no fund in flight changes nothing.
+        _ = state.reduce(.fundResponseLost(iccid: Fixtures.tracker.iccid))
         #expect(state.status?.text == "Funding $3.00 to \(Fixtures.traveler.iccid)…")
-        _ = state.reduce(.tick(Fixtures.now.addingTimeInterval(31)))
+        _ = state.reduce(.fundResponseLost(iccid: Fixtures.traveler.iccid))
         #expect(state.status == StatusMessage(
-            "Fund of $3.00 to \(Fixtures.traveler.iccid): no response within 30 s; outcome unknown, reading the SIM back…",
+            "Fund of $3.00 to \(Fixtures.traveler.iccid): no response; outcome unknown. Reading the SIM and the reseller balance back…",
             kind: .warning))
 
         let request = OperationRequest.fund(

@@ -118,9 +118,24 @@ private final class HeldPerformer: OperationPerformer, @unchecked Sendable {
     private let gate = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var started = 0
+    private var ids: [UUID] = []
+    /// Reports a lost response for every request as soon as it arrives.
+    let losesResponses: Bool
+
+    init(losesResponses: Bool = false) {
+        self.losesResponses = losesResponses
+    }
 
     /// The number of requests that reached the performer.
     var startedCount: Int { lock.withLock { started } }
+    /// The request ids the performer received, in order.
+    var requestIDs: [UUID] { lock.withLock { ids } }
+
+    func perform(_ request: OperationRequest, requestID: UUID, onResponseLost: @escaping @Sendable () -> Void) async -> OperationReport {
+        lock.withLock { ids.append(requestID) }
+        if losesResponses { onResponseLost() }
+        return await perform(request)
+    }
 
     func perform(_ request: OperationRequest) async -> OperationReport {
         lock.withLock { started += 1 }
@@ -265,8 +280,31 @@ private final class LoopResult: @unchecked Sendable {
             resellerBalanceBefore: nil)
         #expect(app.unfinishedRequests == [request])
         #expect(request.unknownAtExitMessage == "the fund of $4.00 to \(Fixtures.traveler.iccid) was sent but no result arrived before quitting; its outcome is unknown. Check the SIM before funding again.")
-        let line = AuditLog.line(for: request.unknownAtExitAuditRecord())
+        // The exit record carries the id the request was sent with, so it pairs with its `sending` record.
+        let requestID = try #require(app.unfinishedRequestsWithIDs.first?.requestID)
+        #expect(performer.requestIDs == [requestID])
+        let line = AuditLog.line(for: request.unknownAtExitAuditRecord(requestID: requestID))
+        #expect(line.contains("\"request_id\":\"\(requestID.uuidString.lowercased())\""))
         #expect(line.contains("\"action\":\"fund\",\"iccid\":\"\(Fixtures.traveler.iccid)\",\"amount\":\"4.00\",\"outcome\":\"unknown\""))
+    }
+
+    @Test func lostFundResponseShowsAtOnce() async throws {
+        let terminal = FakeTerminal()
+        let mailbox = try Mailbox()
+        let performer = HeldPerformer(losesResponses: true)
+        defer { performer.release() }
+        let result = startLoop(terminal, mailbox: mailbox, performer: performer)
+        mailbox.post(.fleetChanged(FleetChangeBatch(added: Fixtures.threeSIMs, sweepCompletedAt: Date())))
+        #expect(await terminal.waitForFrame { $0.line(4).contains(Fixtures.traveler.iccid) })
+
+        terminal.press(.character("f"))
+        terminal.press(.character("4"))
+        terminal.press(.enter)
+
+        #expect(await terminal.waitForFrame { $0.line(10).contains("no response; outcome unknown") })
+        performer.release()
+        terminal.press(.character("q"))
+        #expect(await result.finished())
     }
 
     @Test func quitAfterResultExitsZeroWithNothingUnfinished() async throws {

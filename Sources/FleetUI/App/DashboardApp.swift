@@ -36,8 +36,9 @@ public final class DashboardApp {
     private let log: Log
     /// How long quitting waits for actions in flight, in seconds.
     private let pendingActionWait: TimeInterval
-    /// The single-SIM requests sent whose report has not been applied yet, in the order sent.
-    private var unfinishedSingleRequests: [OperationRequest] = []
+    /// The single-SIM requests sent whose report has not been applied yet,
+    /// in the order sent, with the id of their audit records.
+    private var unfinishedSingleRequests: [UnfinishedRequest] = []
     /// The bulk run under way and its plan's action, until its summary is applied.
     private var bulkRun: (control: BulkRunControl, action: BulkAction)?
 
@@ -47,11 +48,24 @@ public final class DashboardApp {
     /// Whether a bulk run was still under way at exit.
     public var isBulkRunUnfinished: Bool { bulkRun != nil }
 
+    /// A request sent whose report has not been applied yet.
+    public struct UnfinishedRequest: Sendable {
+        public var request: OperationRequest
+        /// The id of the request's audit records, when known.
+        public var requestID: UUID?
+    }
+
     /// The requests sent whose report has not been applied yet, in the order
     /// sent, and last the bulk run's SIM in flight, if any.
-    public var unfinishedRequests: [OperationRequest] {
+    public var unfinishedRequestsWithIDs: [UnfinishedRequest] {
         guard let bulkRun, let item = bulkRun.control.itemInFlight else { return unfinishedSingleRequests }
-        return unfinishedSingleRequests + [OperationRequest(item, action: bulkRun.action)]
+        let inFlight = UnfinishedRequest(request: OperationRequest(item, action: bulkRun.action), requestID: bulkRun.control.requestIDInFlight)
+        return unfinishedSingleRequests + [inFlight]
+    }
+
+    /// The requests of `unfinishedRequestsWithIDs`.
+    public var unfinishedRequests: [OperationRequest] {
+        unfinishedRequestsWithIDs.map(\.request)
     }
 
     /// - Parameters:
@@ -176,7 +190,9 @@ public final class DashboardApp {
         for event in events {
             switch event {
             case .operationFinished(let request, _):
-                if let index = unfinishedSingleRequests.firstIndex(of: request) { unfinishedSingleRequests.remove(at: index) }
+                if let index = unfinishedSingleRequests.firstIndex(where: { $0.request == request }) {
+                    unfinishedSingleRequests.remove(at: index)
+                }
             case .bulkFinished:
                 bulkRun = nil
             default:
@@ -210,12 +226,15 @@ public final class DashboardApp {
             bulkRun?.control.requestStop()
         case .perform(let request):
             log("Sending \(request).")
-            unfinishedSingleRequests.append(request)
+            let requestID = UUID()
+            unfinishedSingleRequests.append(UnfinishedRequest(request: request, requestID: requestID))
             let performer = performer
             let mailbox = mailbox
             let log = log
             Task.detached {
-                let report = await performer.perform(request)
+                let report = await performer.perform(request, requestID: requestID) {
+                    mailbox.post(.fundResponseLost(iccid: request.iccid))
+                }
                 log("Finished \(request): \(report.outcome): \(report.message)")
                 mailbox.post(.operationFinished(request, report))
             }
@@ -226,7 +245,9 @@ public final class DashboardApp {
     /// come back through the mailbox, and each is logged.
     private func startBulk(_ plan: BulkPlan) {
         let mailbox = mailbox
-        let control = BulkRunControl { mailbox.post(.bulkItemSent($0)) }
+        let control = BulkRunControl(
+            willSend: { mailbox.post(.bulkItemSent($0)) },
+            responseLost: { mailbox.post(.fundResponseLost(iccid: $0.iccid)) })
         bulkRun = (control, plan.action)
         log("Starting a bulk \(plan.action) of \(plan.items.count) SIMs (\(plan.skipped.count) skipped), total \(plan.total).")
         let performer = performer

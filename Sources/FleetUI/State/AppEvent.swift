@@ -20,6 +20,9 @@ public enum AppEvent: Sendable {
     case terminationRequested
     /// A bulk run is about to send one SIM.
     case bulkItemSent(BulkItem)
+    /// The fund to this SIM lost its response: its outcome is unknown, and
+    /// the client is reading the SIM and the reseller balance back.
+    case fundResponseLost(iccid: String)
     /// A bulk run finished one SIM.
     case bulkProgress(BulkProgress)
     /// A bulk run ended: every SIM sent, or stopped early.
@@ -76,18 +79,19 @@ public enum OperationRequest: Hashable, Sendable {
         }
     }
 
-    /// Builds the audit record of a request whose result did not arrive before exit.
-    public func unknownAtExitAuditRecord(time: Date = Date()) -> AuditRecord {
+    /// Builds the audit record of a request whose result did not arrive
+    /// before exit, with the id of the request's own audit records.
+    public func unknownAtExitAuditRecord(requestID: UUID, time: Date = Date()) -> AuditRecord {
         let reason = "citrus-fleet exited before the result arrived; the operator did not see the outcome"
         switch self {
         case .enable(let iccid):
-            return AuditRecord(requestID: UUID(), time: time, action: .enable, iccid: iccid, phase: .unknown(reason: reason))
+            return AuditRecord(requestID: requestID, time: time, action: .enable, iccid: iccid, phase: .unknown(reason: reason))
         case .disable(let iccid):
-            return AuditRecord(requestID: UUID(), time: time, action: .disable, iccid: iccid, phase: .unknown(reason: reason))
+            return AuditRecord(requestID: requestID, time: time, action: .disable, iccid: iccid, phase: .unknown(reason: reason))
         case .fund(let iccid, let amount, _, _):
-            return AuditRecord(requestID: UUID(), time: time, action: .fund, iccid: iccid, amount: amount, phase: .unknown(reason: reason))
+            return AuditRecord(requestID: requestID, time: time, action: .fund, iccid: iccid, amount: amount, phase: .unknown(reason: reason))
         case .throttle(let iccid, let speed):
-            return AuditRecord(requestID: UUID(), time: time, action: .throttle, iccid: iccid, detail: speed.rawValue, phase: .unknown(reason: reason))
+            return AuditRecord(requestID: requestID, time: time, action: .throttle, iccid: iccid, detail: speed.rawValue, phase: .unknown(reason: reason))
         }
     }
 }

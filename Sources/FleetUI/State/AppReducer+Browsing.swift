@@ -164,7 +164,7 @@ extension AppState {
     mutating func send(_ request: OperationRequest) -> [Effect] {
         pendingICCIDs.insert(request.iccid)
         if case .fund(let iccid, let amount, _, _) = request {
-            fundsInFlight[iccid] = FundInFlight(amount: amount, sentAt: wallNow)
+            fundsInFlight[iccid] = FundInFlight(amount: amount)
         }
         status = StatusMessage(request.progressMessage, kind: .info)
         return [.perform(request)]

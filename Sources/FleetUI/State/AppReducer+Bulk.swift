@@ -160,11 +160,11 @@ extension AppState {
 
     // MARK: Progress
 
-    /// Times a bulk fund like a single one, so the status line shows when its
-    /// response is lost (see `reportLostFundResponses`).
+    /// Tracks a bulk fund like a single one, so the status line can say when
+    /// its response is lost (see `reportLostFundResponse`).
     mutating func recordBulkSend(_ item: BulkItem) {
         guard let amount = item.amount else { return }
-        fundsInFlight[item.iccid] = FundInFlight(amount: amount, sentAt: wallNow)
+        fundsInFlight[item.iccid] = FundInFlight(amount: amount)
     }
 
     mutating func applyBulkProgress(_ progress: BulkProgress) {

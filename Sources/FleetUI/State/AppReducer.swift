@@ -41,7 +41,9 @@ extension AppState {
             now = date
             wallNow = wall ?? date
             if let expiry = status?.expiresAt, expiry <= wallNow { status = nil }
-            reportLostFundResponses()
+            return []
+        case .fundResponseLost(let iccid):
+            reportLostFundResponse(iccid: iccid)
             return []
         case .terminationRequested:
             return quit()
@@ -109,18 +111,15 @@ extension AppState {
         status = StatusMessage(report.message, kind: kind)
     }
 
-    /// Says so in the status line when a fund has had no report for longer
-    /// than the client's request timeout: its POST timed out, so the outcome is
-    /// unknown and the client is reading the SIM and the balance back.
-    mutating func reportLostFundResponses() {
-        guard let fundResponseTimeout else { return }
-        for (iccid, fund) in fundsInFlight.sorted(by: { $0.key < $1.key })
-        where !fund.reportedLost && wallNow.timeIntervalSince(fund.sentAt) > fundResponseTimeout {
-            fundsInFlight[iccid]?.reportedLost = true
-            status = StatusMessage(
-                "Fund of \(fund.amount) to \(iccid): no response within \(Int(fundResponseTimeout)) s; outcome unknown, reading the SIM back…",
-                kind: .warning)
-        }
+    /// Says in the status line, once, that a fund in flight lost its
+    /// response: the outcome is unknown and the client is reading the SIM and
+    /// the reseller balance back. The final report follows.
+    mutating func reportLostFundResponse(iccid: String) {
+        guard let fund = fundsInFlight[iccid], !fund.reportedLost else { return }
+        fundsInFlight[iccid]?.reportedLost = true
+        status = StatusMessage(
+            "Fund of \(fund.amount) to \(iccid): no response; outcome unknown. Reading the SIM and the reseller balance back…",
+            kind: .warning)
     }
 
     // NOTE: a sweep page read before an action's result but delivered after it

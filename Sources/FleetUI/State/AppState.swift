@@ -72,7 +72,6 @@ public struct FundConfirmation: Equatable, Sendable {
 /// A fund sent and not yet reported.
 struct FundInFlight: Equatable, Sendable {
     var amount: Money
-    var sentAt: Date
     /// Set once the status line reports that the response was lost.
     var reportedLost = false
 }
@@ -213,10 +212,6 @@ public struct AppState: Sendable {
     /// ICCIDs with an action in flight, so a second action on the same SIM
     /// waits for the first one's result.
     public var pendingICCIDs: Set<String> = []
-    /// The client's request timeout in seconds. A fund with no report after
-    /// this long has lost its response, so the status line reports that the
-    /// SIM is being read back. Nil turns that message off.
-    public var fundResponseTimeout: TimeInterval?
     /// The funds in flight, by ICCID, with when they were sent (wall clock).
     var fundsInFlight: [String: FundInFlight] = [:]
     /// Funds of this amount or more need a typed confirmation
