@@ -22,6 +22,21 @@ import Testing
         #expect(lines[2] == " Showing all 3 SIMs  sort first seen")
     }
 
+    @Test func headerAddsTheBoundOfSlowSIMs() {
+        var state = Fixtures.state(width: 120, height: 12)
+        // Two hours of readings every 10 minutes in which the traveler's wallet drops one cent.
+        for step in 1...12 {
+            var reading = Fixtures.traveler
+            reading.walletBalance = Money(cents: step < 6 ? 1_250 : 1_249)
+            let time = Fixtures.now.addingTimeInterval(Double(step) * 600)
+            _ = state.reduce(.tick(time))
+            _ = state.reduce(.fleetChanged(FleetChangeBatch(changed: [reading], observedAt: time)))
+        }
+        let lines = render(state)
+
+        #expect(lines[1].hasSuffix("spend $0.00/h + < $0.01/h (1 slow) (1 unknown)"))
+    }
+
     @Test func totalsRowKeepsMostImportantAtEightyColumns() {
         let lines = render(Fixtures.state(width: 80, height: 12))
 

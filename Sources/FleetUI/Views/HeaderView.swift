@@ -130,7 +130,13 @@ public enum HeaderView {
         }
         segments.append(Segment(text: "wallets \(totals.totalWallet)", style: plain, priority: 3))
         let unknown = totals.unknownBurnCount > 0 ? " (\(DisplayFormat.count(totals.unknownBurnCount)) unknown)" : ""
-        segments.append(Segment(text: "spend \(totals.spendPerHour)/h\(unknown)", style: plain, priority: 2))
+        // SIMs that drain too slowly to measure add at most their bound.
+        var slow = ""
+        if totals.boundedBurnCount > 0 {
+            let bound = Money(cents: Int64(totals.boundedSpendCentsPerHour.rounded(.up)))
+            slow = " + < \(bound)/h (\(DisplayFormat.count(totals.boundedBurnCount)) slow)"
+        }
+        segments.append(Segment(text: "spend \(totals.spendPerHour)/h\(slow)\(unknown)", style: plain, priority: 2))
         if totals.staleCount > 0 {
             segments.append(Segment(text: "stale \(DisplayFormat.count(totals.staleCount))", style: theme.tableStale, priority: 5))
         }
