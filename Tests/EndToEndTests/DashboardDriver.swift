@@ -64,9 +64,11 @@ struct DashboardDriver {
     /// Returns the SIM rows on screen, top to bottom.
     static func rows(in lines: [String]) -> [ScreenRow] {
         var rows: [ScreenRow] = []
-        // Below the three header rows and the column headings.
+        // Below the three header rows and the column headings. A marked row
+        // starts with `*` in the gutter.
         for line in lines.dropFirst(4) {
-            let fields = line.split(separator: " ", maxSplits: 1)
+            let unmarked = line.hasPrefix("*") ? String(line.dropFirst()) : line
+            let fields = unmarked.split(separator: " ", maxSplits: 1)
             guard let first = fields.first, first.count >= 19, first.hasPrefix("89"), first.allSatisfy(\.isNumber) else { break }
             rows.append(ScreenRow(offset: rows.count, iccid: String(first), text: line))
         }
