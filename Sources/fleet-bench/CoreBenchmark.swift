@@ -21,7 +21,8 @@
 //   1 request per 50 pages), sweep_429s 0, interactive_latency_p50_ms 0.2,
 //   interactive_latency_p95_ms 0.5 (target ≤ 1000), filter_sort_100k_ms 3.2 (≤ 20),
 //   page_apply_ms 0.19 (≤ 2), memory_per_sim_bytes 626 (≤ 1024). Timings vary by a
-//   factor of about 2 between runs on this shared machine.
+//   factor of about 2 between runs on this shared machine. BENCHMARKS.md has later
+//   runs, with interactive_roundtrip_* and the memory after slow-drain bounds.
 
 import CitrusAPI
 import CitrusSimulator
