@@ -54,6 +54,9 @@ public enum BulkSkipReason: Int, Sendable, Hashable, CaseIterable, Comparable {
     /// A top-up whose wallet is unknown cannot compute the difference.
     case walletUnknown
     case alreadyAtTarget
+    /// An earlier fund to this SIM lost its response, so it may have been
+    /// applied: a bulk run never funds such a SIM again.
+    case fundOutcomeUnknown
 
     public static func < (lhs: BulkSkipReason, rhs: BulkSkipReason) -> Bool { lhs.rawValue < rhs.rawValue }
 
@@ -68,6 +71,7 @@ public enum BulkSkipReason: Int, Sendable, Hashable, CaseIterable, Comparable {
         case .sharedBalance: return "in a shared-balance group"
         case .walletUnknown: return "wallet not read yet"
         case .alreadyAtTarget: return "already at the target"
+        case .fundOutcomeUnknown: return "with an earlier fund of unknown outcome"
         }
     }
 }
@@ -120,13 +124,18 @@ public struct BulkPlan: Sendable, Equatable {
 
     /// Plans `action` for `sims`: the SIMs it makes sense for become items,
     /// the others are skipped with a reason, and a repeated ICCID is kept once.
-    public init(action: BulkAction, sims: [SIMRow], resellerBalance: Money?) {
+    /// A fund or top-up skips the SIMs in `fundOutcomeUnknown`.
+    public init(action: BulkAction, sims: [SIMRow], resellerBalance: Money?, fundOutcomeUnknown: Set<String> = []) {
         self.action = action
         self.resellerBalanceBefore = resellerBalance
         var items: [BulkItem] = []
         var skipped: [BulkSkip] = []
         var seen = Set<String>()
         for sim in sims where seen.insert(sim.iccid).inserted {
+            if action.movesMoney && fundOutcomeUnknown.contains(sim.iccid) {
+                skipped.append(BulkSkip(iccid: sim.iccid, reason: .fundOutcomeUnknown))
+                continue
+            }
             switch Self.decide(action, for: sim) {
             case .send(let item): items.append(item)
             case .skip(let reason): skipped.append(BulkSkip(iccid: sim.iccid, reason: reason))

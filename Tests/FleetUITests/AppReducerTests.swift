@@ -337,6 +337,31 @@ import Testing
             resellerBalanceBefore: Money(cents: 500_000))))
     }
 
+    @Test func fundAfterUnknownOutcomeNeedsDigits() {
+        var state = Fixtures.state()
+        let iccid = Fixtures.traveler.iccid
+        let lost = OperationRequest.fund(iccid: iccid, amount: .dollars(3), walletBefore: nil, resellerBalanceBefore: nil)
+        _ = state.reduce(.operationFinished(lost, OperationReport(outcome: .unknown, esim: nil, message: "unknown", iccid: iccid)))
+        #expect(state.fundOutcomeUnknown == [iccid: .dollars(3)])
+
+        // A small fund to that SIM now waits for the last 4 digits, with a warning.
+        _ = press([.character("f")], in: &state)
+        _ = type("5", in: &state)
+        #expect(press([.enter], in: &state).isEmpty)
+        guard case .fundConfirmation(let confirmation) = state.mode else {
+            Issue.record("A fund after an unknown outcome was not held for confirmation")
+            return
+        }
+        #expect(confirmation.earlierUnknownFund == .dollars(3))
+        let lines = DashboardView.render(state, theme: .builtIn).lines().joined(separator: "\n")
+        #expect(lines.contains("An earlier fund of $3.00 to this SIM has an unknown"))
+
+        // Once a later fund succeeds, the SIM is funded as usual again.
+        let done = OperationRequest.fund(iccid: iccid, amount: .dollars(5), walletBefore: nil, resellerBalanceBefore: nil)
+        _ = state.reduce(.operationFinished(done, OperationReport(outcome: .succeeded, esim: nil, message: "done", iccid: iccid)))
+        #expect(state.fundOutcomeUnknown.isEmpty)
+    }
+
     @Test func fundBelowThresholdSendsAtOnce() {
         var state = stateWithLargeAmountEntered("99.99")
         #expect(press([.enter], in: &state) == [.perform(.fund(

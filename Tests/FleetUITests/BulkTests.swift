@@ -265,6 +265,26 @@ import Testing
         #expect(state.resellerBalance == .dollars(4995))
     }
 
+    @Test func bulkFundSkipsSIMWithUnknownOutcome() {
+        var (state, first) = running()
+        _ = state.reduce(.bulkProgress(progress(first, index: 0, outcome: .unknown, succeeded: 0, failed: 0)))
+        _ = state.reduce(.bulkFinished(BulkSummary(action: first.action, plannedCount: 2, skipped: [])))
+        state.mode = .browsing
+        #expect(state.fundOutcomeUnknown[first.items[0].iccid] == .dollars(5))
+
+        // The same top-up again leaves that SIM out, and says why.
+        _ = press([.character("f")], in: &state)
+        type("to 20", in: &state)
+        _ = press([.enter], in: &state)
+        let again = plan(in: state)
+        #expect(again?.items.map(\.iccid).contains(first.items[0].iccid) == false)
+        #expect(again?.skipped.contains(BulkSkip(iccid: first.items[0].iccid, reason: .fundOutcomeUnknown)) == true)
+
+        // Actions that move no money are not affected.
+        #expect(BulkPlan(action: .disable, sims: [state.fleet.row(iccid: first.items[0].iccid)!], resellerBalance: nil,
+                         fundOutcomeUnknown: [first.items[0].iccid]).items.count == 1)
+    }
+
     @Test func silentBulkFundSaysResponseIsLost() {
         var (state, plan) = running()
         _ = state.reduce(.bulkItemSent(plan.items[0]))

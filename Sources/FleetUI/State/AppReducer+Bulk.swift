@@ -38,7 +38,8 @@ extension AppState {
             mode = .browsing
             return
         }
-        let plan = BulkPlan(action: action, sims: rows, resellerBalance: resellerBalance)
+        let plan = BulkPlan(
+            action: action, sims: rows, resellerBalance: resellerBalance, fundOutcomeUnknown: Set(fundOutcomeUnknown.keys))
         guard !plan.items.isEmpty else {
             mode = .browsing
             status = StatusMessage(
@@ -169,6 +170,9 @@ extension AppState {
 
     mutating func applyBulkProgress(_ progress: BulkProgress) {
         fundsInFlight[progress.item.iccid] = nil
+        if let amount = progress.item.amount {
+            recordFundOutcome(progress.report.outcome, iccid: progress.item.iccid, amount: amount)
+        }
         if let esim = progress.report.esim {
             fleet.record(esim, at: now)
             if esim.iccid == detailICCID { detail = esim }

@@ -15,10 +15,11 @@ extension AppState {
             do {
                 let amount = try Money.parseAmount(prompt.text)
                 let walletBefore = fleet.row(iccid: prompt.iccid)?.walletBalance
-                if amount >= confirmFundAbove {
+                let earlierUnknownFund = fundOutcomeUnknown[prompt.iccid]
+                if amount >= confirmFundAbove || earlierUnknownFund != nil {
                     mode = .fundConfirmation(FundConfirmation(
                         iccid: prompt.iccid, amount: amount, walletBefore: walletBefore,
-                        resellerBalanceBefore: resellerBalance))
+                        resellerBalanceBefore: resellerBalance, earlierUnknownFund: earlierUnknownFund))
                     return []
                 }
                 mode = .browsing

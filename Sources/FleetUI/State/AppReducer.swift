@@ -96,6 +96,9 @@ extension AppState {
     mutating func applyReport(_ report: OperationReport, for request: OperationRequest) {
         pendingICCIDs.remove(request.iccid)
         fundsInFlight[request.iccid] = nil
+        if case .fund(let iccid, let amount, _, _) = request {
+            recordFundOutcome(report.outcome, iccid: iccid, amount: amount)
+        }
         if let esim = report.esim {
             fleet.record(esim, at: now)
             if esim.iccid == detailICCID { detail = esim }
@@ -109,6 +112,16 @@ extension AppState {
         case .unknown: kind = .warning
         }
         status = StatusMessage(report.message, kind: kind)
+    }
+
+    /// Remembers a fund whose outcome is unknown, and forgets it once a later
+    /// fund to the same SIM succeeds.
+    mutating func recordFundOutcome(_ outcome: OperationReport.Outcome, iccid: String, amount: Money) {
+        switch outcome {
+        case .unknown: fundOutcomeUnknown[iccid] = amount
+        case .succeeded: fundOutcomeUnknown[iccid] = nil
+        case .failed: break
+        }
     }
 
     /// Says in the status line, once, that a fund in flight lost its

@@ -52,11 +52,15 @@ public struct FundConfirmation: Equatable, Sendable {
     public var text: String = ""
     /// The reason the last Enter was rejected, in plain words.
     public var error: String?
+    /// The amount of an earlier fund to this SIM whose outcome is unknown:
+    /// it may have been applied, so this confirmation warns about it.
+    public var earlierUnknownFund: Money?
 
     public init(iccid: String, amount: Money, walletBefore: Money?, resellerBalanceBefore: Money?,
-                text: String = "", error: String? = nil) {
+                text: String = "", error: String? = nil, earlierUnknownFund: Money? = nil) {
         self.iccid = iccid
         self.amount = amount
+        self.earlierUnknownFund = earlierUnknownFund
         self.walletBefore = walletBefore
         self.resellerBalanceBefore = resellerBalanceBefore
         self.text = text
@@ -214,6 +218,11 @@ public struct AppState: Sendable {
     public var pendingICCIDs: Set<String> = []
     /// The funds in flight, by ICCID, with when they were sent (wall clock).
     var fundsInFlight: [String: FundInFlight] = [:]
+    /// SIMs whose last fund in this session lost its response, with that
+    /// fund's amount. It may have been applied, so another fund to such a SIM
+    /// needs the typed confirmation, and bulk funds skip it. A later fund
+    /// that succeeds clears the entry.
+    public var fundOutcomeUnknown: [String: Money] = [:]
     /// Funds of this amount or more need a typed confirmation
     /// (`confirm_fund_above_usd`).
     public var confirmFundAbove: Money = .dollars(100)

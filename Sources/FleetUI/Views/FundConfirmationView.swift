@@ -12,6 +12,10 @@ public enum FundConfirmationView {
         let errorLines = confirmation.error.map { TextLayout.wrap($0, toWidth: width) } ?? []
 
         var lines: [(String, CellStyle)] = []
+        if let earlier = confirmation.earlierUnknownFund {
+            let warning = "An earlier fund of \(earlier) to this SIM has an unknown outcome and may have been applied. Check its wallet before sending another."
+            lines += TextLayout.wrap(warning, toWidth: width).map { ($0, theme.promptError) }
+        }
         lines.append(("Send \(amount) to \(confirmation.iccid)?", theme.prompt))
         lines.append(("Wallet \(beforeAfter(confirmation.walletBefore, plus: amount))", theme.prompt))
         lines.append(("Reseller balance \(beforeAfter(confirmation.resellerBalanceBefore, plus: Money(cents: -amount.cents)))", theme.prompt))
