@@ -115,6 +115,9 @@ public struct BulkSummary: Sendable, Equatable {
     public var notAttemptedCount = 0
     /// Set when the operator stopped the run (Esc or quit).
     public var stoppedByOperator = false
+    /// The SIM whose action failed below HTTP (Citrus unreachable), which
+    /// stopped the run.
+    public var stoppedUnreachable: BulkOutcome?
     /// The sum of the amounts of the funds Citrus confirmed.
     public var fundedTotal: Money = .zero
     /// The reseller balance from the last report that carried one.
@@ -141,6 +144,8 @@ public struct BulkSummary: Sendable, Equatable {
         var text = "\(action.title) \(verb): \(parts.joined(separator: ", "))."
         if let unknown {
             text += " The fund to \(unknown.iccid) has an unknown outcome, so the run stopped. Check that SIM before funding it again."
+        } else if let unreachable = stoppedUnreachable {
+            text += " Citrus could not be reached for \(unreachable.iccid), so the run stopped. Check the connection, then run it again."
         } else if stoppedByOperator && notAttemptedCount > 0 {
             text += " Stopped by the operator."
         }
@@ -187,6 +192,12 @@ public enum BulkRunner {
                 failedCount: summary.failed.count, item: item, report: report))
 
             if report.outcome == .unknown {
+                summary.notAttemptedCount = plan.items.count - index - 1
+                break
+            }
+            // The next SIM would wait for the same timeouts and fail the same way.
+            if report.outcome == .failed && report.failedBelowHTTP && index < plan.items.count - 1 {
+                summary.stoppedUnreachable = summary.failed.last
                 summary.notAttemptedCount = plan.items.count - index - 1
                 break
             }

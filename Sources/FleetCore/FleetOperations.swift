@@ -23,6 +23,10 @@ public struct OperationReport: Sendable {
     public var errorCode: String?
     /// The wallet before the action, when the caller knew it (fund, top-up).
     public var walletBefore: Money?
+    /// Whether the action failed below HTTP (no connection, a timeout, a
+    /// reset): Citrus could not be reached, so the next action would most
+    /// likely fail the same way.
+    public var failedBelowHTTP = false
 
     public init(outcome: Outcome, esim: ESIM?, resellerBalance: Money? = nil, message: String,
                 iccid: String? = nil, errorCode: String? = nil, walletBefore: Money? = nil) {
@@ -177,7 +181,9 @@ public struct FleetOperations: Sendable {
 
     private func failure(_ action: String, _ iccid: String, _ error: any Error) -> OperationReport {
         let code = (error as? CitrusError)?.code?.rawValue
-        return OperationReport(outcome: .failed, esim: nil, message: "\(action) failed for \(iccid): \(error)", iccid: iccid, errorCode: code)
+        var report = OperationReport(outcome: .failed, esim: nil, message: "\(action) failed for \(iccid): \(error)", iccid: iccid, errorCode: code)
+        if case .transport = error as? CitrusError { report.failedBelowHTTP = true }
+        return report
     }
 
     private func recordInLoop(_ esim: ESIM?) async {

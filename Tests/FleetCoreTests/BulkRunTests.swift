@@ -188,6 +188,23 @@ private func rows(_ harness: SimulatorHarness) async throws -> [SIMRow] {
         #expect(speeds == [.kbps500, .kbps500, .kbps500])
     }
 
+    @Test func unreachableAPIStopsRun() async throws {
+        let harness = try SimulatorHarness(iot: 3)
+        let sims = try await rows(harness)
+        let plan = BulkPlan(action: .disable, sims: sims, resellerBalance: nil)
+        #expect(plan.items.count == 3)
+        // Nothing listens on the simulator's port any more: every connection is refused.
+        harness.stop()
+
+        let summary = await FleetOperations(client: harness.client).run(plan, control: BulkRunControl()) { _ in }
+
+        #expect(summary.failed.map(\.iccid) == [plan.items[0].iccid])
+        #expect(summary.stoppedUnreachable?.iccid == plan.items[0].iccid)
+        #expect(summary.notAttemptedCount == 2)
+        #expect(summary.headline.hasPrefix("Disable stopped: 0 done, 1 failed, 2 not attempted."))
+        #expect(summary.headline.contains("Citrus could not be reached for \(plan.items[0].iccid), so the run stopped."))
+    }
+
     @Test func runSendsRepeatedICCIDOnce() async {
         var plan = BulkPlan(action: .enable, sims: [], resellerBalance: nil)
         plan.items = [BulkItem(iccid: testICCID(1)), BulkItem(iccid: testICCID(1)), BulkItem(iccid: testICCID(2))]
