@@ -98,8 +98,10 @@ struct DashboardSettings {
         let stale = configuration.staleAfterSeconds.map { "\($0) s" } ?? "two sweep periods"
         let events = configuration.eventsFile?.path ?? "memory only"
         let clock = isDemo ? " (simulated time)" : ""
+        let connectCap = configuration.connectTimeoutSeconds > configuration.requestTimeoutSeconds
+            ? " (capped at the request timeout)" : ""
         return "Settings: budget \(budgetPerMinute) requests/minute, refresh interval \(Self.format(refreshIntervalSeconds)) s, "
-            + "request timeout \(configuration.requestTimeoutSeconds) s, connect timeout \(configuration.connectTimeoutSeconds) s, "
+            + "request timeout \(configuration.requestTimeoutSeconds) s, connect timeout \(configuration.connectTimeoutSeconds) s\(connectCap), "
             + "low wallet \(configuration.lowWalletThreshold), low reseller balance \(configuration.lowResellerBalanceThreshold), "
             + "stale after \(stale)\(clock), theme \(themePath ?? "built-in"), events \(events), configuration file \(file)."
     }

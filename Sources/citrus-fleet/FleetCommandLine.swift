@@ -70,15 +70,20 @@ struct FleetCommandLine: Equatable {
           CITRUS_BASE_URL      the Citrus API base URL, when --base-url is not given
           CITRUS_FLEET_*       override the configuration file, key by key (CITRUS_FLEET_BUDGET,
                                CITRUS_FLEET_REFRESH_INTERVAL, CITRUS_FLEET_THEME,
-                               CITRUS_FLEET_LOW_WALLET, CITRUS_FLEET_EVENTS_FILE, …)
+                               CITRUS_FLEET_LOW_WALLET, CITRUS_FLEET_EVENTS_FILE,
+                               CITRUS_FLEET_REQUEST_TIMEOUT, CITRUS_FLEET_CONNECT_TIMEOUT, …)
+          https_proxy, http_proxy, all_proxy, no_proxy
+                               the proxy for requests, as curl reads them; the connect
+                               timeout then applies to the proxy
 
         CONFIGURATION
           $XDG_CONFIG_HOME/citrus-fleet/config (~/.config/citrus-fleet/config, or the file
           named by CITRUS_FLEET_CONFIG) contains key = value lines: budget_per_minute,
-          refresh_interval_seconds, theme, api_key_file, low_wallet_threshold_usd,
-          low_reseller_balance_usd, confirm_fund_above_usd (funds of this many dollars or more,
-          100 by default, need the ICCID's last 4 digits typed), stale_after_seconds, audit_log,
-          events_file, base_url.
+          refresh_interval_seconds, request_timeout_seconds (30), connect_timeout_seconds
+          (10; a request that cannot connect in time is not sent), theme, api_key_file,
+          low_wallet_threshold_usd, low_reseller_balance_usd, confirm_fund_above_usd (funds
+          of this many dollars or more, 100 by default, need the ICCID's last 4 digits
+          typed), stale_after_seconds, audit_log, events_file, base_url.
           Options override the environment, which overrides the file. A theme named NAME
           is read from themes/NAME.theme in the configuration directory.
 

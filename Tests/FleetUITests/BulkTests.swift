@@ -148,7 +148,7 @@ import Testing
             Issue.record("expected the bulk fund prompt, got \(state.mode)")
             return
         }
-        #expect(prompt.error == "Top-up target: Amount \" -5\" must be at least $0.01. Type \"to\" and the balance each wallet should reach, such as to 20.")
+        #expect(prompt.error == "Top-up target: Amount \"-5\" must be at least $0.01. Type \"to\" and the balance each wallet should reach, such as to 20.")
     }
 
     @Test func largeTotalNeedsTypedCount() {

@@ -53,7 +53,7 @@ public struct BulkFundPrompt: Equatable, Sendable {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let lowered = trimmed.lowercased()
         if lowered == "to" || lowered.hasPrefix("to ") || lowered.hasPrefix("to$") {
-            let target = String(trimmed.dropFirst(2))
+            let target = String(trimmed.dropFirst(2)).trimmingCharacters(in: .whitespaces)
             do {
                 return .topUp(target: try Money.parseAmount(target))
             } catch {
