@@ -33,6 +33,9 @@ struct HTTPTransport: Sendable {
     /// The proxy variables that decide where a connection goes (see `ConnectTarget`).
     private let environment: [String: String]
 
+    /// Ends the reason of a request that could not connect within the connect timeout.
+    static let connectTimeoutSuffix = "(connect timeout)"
+
     /// Seconds after a response on the shared session during which a GET is
     /// assumed to reuse its connection and is not probed.
     static let reuseWindow: TimeInterval = 5
@@ -124,7 +127,7 @@ struct HTTPTransport: Sendable {
         case .timedOut:
             throw CitrusError.transport(
                 endpoint: endpoint, delivery: .notSent,
-                reason: "no connection to \(target.description) within \(Self.format(limit)) s (connect timeout)")
+                reason: "no connection to \(target.description) within \(Self.format(limit)) s \(Self.connectTimeoutSuffix)")
         case .cancelled:
             throw CitrusError.transport(endpoint: endpoint, delivery: .notSent, reason: "the calling task was cancelled before the request was sent")
         }

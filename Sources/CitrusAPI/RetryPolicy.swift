@@ -8,6 +8,9 @@ import Foundation
 /// - POST, PUT and DELETE: retried only when the request certainly was not
 ///   sent (connection refused, DNS or TLS failure), up to `maximumMutationAttempts`.
 /// - Fund: never retried, whatever the failure (see `CitrusClient.fund`).
+/// - A request that could not connect within the connect timeout is not
+///   retried: the kernel already resent its SYN during that time, and a
+///   retry would make the operator wait that long again.
 ///
 /// Delays grow exponentially from `baseDelay`, capped at `maximumDelay`, with
 /// jitter that picks uniformly between half the delay and the whole delay.
@@ -57,7 +60,8 @@ public struct RetryPolicy: Sendable, Hashable {
 
     static func isRetryable(_ error: CitrusError, isGET: Bool) -> Bool {
         switch error {
-        case .transport(_, let delivery, _):
+        case .transport(_, let delivery, let reason):
+            if delivery == .notSent && reason.hasSuffix(HTTPTransport.connectTimeoutSuffix) { return false }
             return isGET || delivery == .notSent
         case .api(let status, let code, _, _, _):
             guard isGET else { return false }

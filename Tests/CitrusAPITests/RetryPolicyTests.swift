@@ -43,6 +43,14 @@ struct RetryPolicyTests {
         }
     }
 
+    @Test("connect timeouts are not retried")
+    func connectTimeoutSurfaces() {
+        let silent = CitrusError.transport(
+            endpoint: "e", delivery: .notSent, reason: "no connection to 10.0.0.1:443 within 10 s (connect timeout)")
+        #expect(policy.decision(method: "GET", error: silent, attempt: 1, unitRandom: 0.5) == .surface)
+        #expect(policy.decision(method: "POST", error: silent, attempt: 1, unitRandom: 0.5) == .surface)
+    }
+
     @Test("attempts are bounded")
     func bounded() {
         #expect(policy.decision(method: "GET", error: reset, attempt: 3, unitRandom: 0) != .surface)
