@@ -5,8 +5,12 @@ import Foundation
 ///
 /// The estimate uses the newest segment of the history: readings within
 /// `window` of the newest one, after the last rise larger than display noise
-/// (a fund). It needs `minimumReadings` over at least `minimumSpan`, else the
-/// rate is unknown.
+/// (a fund), and after the last change of the usage rate (a reading off the
+/// line through the newer ones). The window widens to the span of the newest
+/// `minimumReadings` readings, up to `maximumWindow`, so readings taken an
+/// hour apart still give a rate. It needs `minimumReadings` over at least
+/// `minimumSpan`, else the rate is unknown. With enough history, a wallet
+/// read at $0 or below is `.notDraining`, because Citrus cuts data there.
 ///
 /// Citrus rounds each displayed figure down to the cent, so a displayed drop
 /// of d cents over the segment means an exact drop below d +
@@ -42,12 +46,17 @@ public struct BurnRateEstimator: Sendable {
     public func burnRate<Readings: BidirectionalCollection>(
         of readings: Readings, chargeFlatSeconds: Int32? = nil
     ) -> BurnRate where Readings.Element == WalletReading {
-        guard let segment = Segment(readings, configuration: configuration) else { return .unknown }
+        let window = effectiveWindow(of: readings)
+        guard let segment = Segment(readings, window: window, configuration: configuration) else { return .unknown }
 
         let span = segment.span
         guard segment.count >= configuration.minimumReadings, span >= configuration.minimumSpan else {
             return .unknown
         }
+        // Citrus cuts data at $0, so an empty wallet cannot drain further.
+        // NOTE: this follows the minimum-history rule above, so a SIM first
+        // read at $0 shows "unknown" until it has enough readings.
+        if segment.newest.cents <= 0 { return .notDraining }
         guard let slopeCentsPerSecond = segment.slopeCentsPerSecond else { return .unknown }
 
         // Rates multiply by 3600 before dividing by the span, so whole figures stay exact.
@@ -74,6 +83,21 @@ public struct BurnRateEstimator: Sendable {
         }
         let bound = Double(boundCents) * 3600 / spanSeconds
         return .below(centsPerHour: bound)
+    }
+
+    /// Returns `window`, widened to cover the newest `minimumReadings`
+    /// readings when they lie further apart (slow sweeps), but to at most
+    /// `maximumWindow`.
+    func effectiveWindow<Readings: BidirectionalCollection>(of readings: Readings) -> Int32
+    where Readings.Element == WalletReading {
+        guard let newest = readings.last, configuration.minimumReadings > 1 else { return configuration.window }
+        var position = readings.endIndex
+        for _ in 0..<configuration.minimumReadings {
+            guard position != readings.startIndex else { return configuration.window }
+            position = readings.index(before: position)
+        }
+        let span = newest.seconds - readings[position].seconds
+        return max(configuration.window, min(span, configuration.maximumWindow))
     }
 
     /// Estimates when a wallet read as `wallet` at `readAt` reaches `mark`,
@@ -106,8 +130,8 @@ public struct BurnRateEstimator: Sendable {
 }
 
 /// The newest segment of a reading history: the readings within the window
-/// of the newest one and after the last fund, with the sums of a
-/// least-squares fit of the wallet against time.
+/// of the newest one, after the last fund and on one line, with the sums of
+/// a least-squares fit of the wallet against time.
 private struct Segment {
     let newest: WalletReading
     private(set) var oldest: WalletReading
@@ -115,7 +139,14 @@ private struct Segment {
     private var sumT = 0.0, sumC = 0.0, sumTT = 0.0, sumTC = 0.0
 
     /// Collects the segment, or returns nil for an empty history.
-    init?<Readings: BidirectionalCollection>(_ readings: Readings, configuration: MetricsConfiguration)
+    ///
+    /// Walking back from the newest reading, it stops at the window, at a
+    /// fund, or at the first reading off the line fitted to the newer ones.
+    /// That last stop drops the readings from before a change of the usage
+    /// rate, such as a traveler's from one hour to the next. A reading is off
+    /// the line when it lies more than `noiseCents`, plus `resolutionCents`
+    /// for each span of the newer readings it lies back, from the line.
+    init?<Readings: BidirectionalCollection>(_ readings: Readings, window: Int32, configuration: MetricsConfiguration)
     where Readings.Element == WalletReading {
         guard let newest = readings.last else { return nil }
         self.newest = newest
@@ -123,11 +154,25 @@ private struct Segment {
 
         var newer: WalletReading?
         for reading in readings.reversed() {
-            if newest.seconds - reading.seconds > configuration.window { break }
+            if newest.seconds - reading.seconds > window { break }
             if let newer, newer.cents - reading.cents > configuration.noiseCents { break }
+            if isOffTheLine(reading, configuration: configuration) { break }
             add(reading)
             newer = reading
         }
+    }
+
+    /// Checks whether an older reading departs from the line fitted to the
+    /// readings collected so far. Needs two readings at different times.
+    private func isOffTheLine(_ reading: WalletReading, configuration: MetricsConfiguration) -> Bool {
+        guard count >= 2, span > 0, let slope = slopeCentsPerSecond else { return false }
+        let n = Double(count)
+        let intercept = (sumC - slope * sumT) / n
+        let t = Double(reading.seconds - newest.seconds)
+        let deviation = abs(Double(reading.cents) - (intercept + slope * t))
+        let reach = Double(newest.seconds - reading.seconds) / Double(span)
+        let tolerance = Double(configuration.noiseCents) + Double(configuration.resolutionCents) * reach
+        return deviation > tolerance
     }
 
     private mutating func add(_ reading: WalletReading) {

@@ -46,7 +46,8 @@ public struct FleetTotals: Sendable, Hashable {
     /// The sum of every wallet read (terminated SIMs excluded: Citrus forfeits their wallets).
     public var totalWallet: Money
     /// The sum of the measured burn rates of active SIMs, in cents per hour.
-    /// Upper bounds are left out: see `boundedSpendCentsPerHour`.
+    /// Upper bounds are left out (see `boundedSpendCentsPerHour`), and SIMs
+    /// at $0 add nothing because they no longer drain.
     public var spendCentsPerHour: Double
     /// Active SIMs with a wallet whose burn rate is still unknown.
     public var unknownBurnCount: Int

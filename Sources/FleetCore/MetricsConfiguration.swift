@@ -2,8 +2,12 @@ import CitrusAPI
 
 /// The rules of the burn-rate and ETA estimates, and of the wallet events.
 public struct MetricsConfiguration: Sendable, Hashable {
-    /// Readings older than this, counted back from the newest, are ignored (seconds).
+    /// Readings older than this, counted back from the newest, are ignored
+    /// (seconds). When the newest `minimumReadings` readings span more, as
+    /// with slow sweeps, the window widens to that span, up to `maximumWindow`.
     public var window: Int32
+    /// The widest the window gets for readings far apart (seconds).
+    public var maximumWindow: Int32
     /// The shortest span of readings that gives a burn rate (seconds).
     public var minimumSpan: Int32
     /// The fewest readings that give a burn rate.
@@ -39,6 +43,7 @@ public struct MetricsConfiguration: Sendable, Hashable {
 
     public init(
         window: Int32 = 3600,
+        maximumWindow: Int32 = 86_400,
         minimumSpan: Int32 = 600,
         minimumReadings: Int = 3,
         noiseCents: Int32 = 5,
@@ -51,6 +56,7 @@ public struct MetricsConfiguration: Sendable, Hashable {
         historyCapacity: Int = 32
     ) {
         self.window = window
+        self.maximumWindow = max(window, maximumWindow)
         self.minimumSpan = minimumSpan
         self.minimumReadings = minimumReadings
         self.noiseCents = noiseCents

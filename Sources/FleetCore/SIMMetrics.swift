@@ -4,11 +4,13 @@ import Foundation
 /// How fast a wallet drains, estimated from its reading history.
 public enum BurnRate: Sendable, Hashable {
     /// Too little history to say: fewer readings than the minimum, or a
-    /// shorter span than the minimum since the last fund. Shown as "unknown".
+    /// shorter span than the minimum since the last fund or change of the
+    /// usage rate. Shown as "unknown".
     case unknown
     /// The wallet does not drain: the SIM is not active, has no wallet of its
-    /// own (a shared-balance group), or is idle (its charged total has not
-    /// risen for `MetricsConfiguration.idleSpan` and its wallet has not dropped).
+    /// own (a shared-balance group), reads $0 (Citrus cuts data there), or is
+    /// idle (its charged total has not risen for
+    /// `MetricsConfiguration.idleSpan` and its wallet has not dropped).
     case notDraining
     /// An estimate in cents per hour of the fleet clock. It is a rate, not an
     /// amount of money, so it is a `Double`. `marginCentsPerHour` is how far

@@ -207,6 +207,62 @@ import Testing
         #expect(WalletETA.unknown.formatted(from: now) == "unknown")
     }
 
+    @Test func rateChangeDropsOlderReadings() throws {
+        // $1.80/h for an hour, then 36 ¢/h for 40 minutes, read every 10 minutes.
+        let fast = drain(start: 0, every: 600, count: 6, fromCents: 296, perStep: 30)
+        let slow = drain(start: 3600, every: 600, count: 5, fromCents: 116, perStep: 6)
+        let rate = estimator.burnRate(of: fast + slow)
+        let centsPerHour = try #require(rate.centsPerHour)
+        #expect(abs(centsPerHour - 36) < 0.001)
+    }
+
+    @Test func rateChangeIsUnknownUntilThreeReadings() {
+        // A wallet flat for an hour that starts draining: two readings on the new line are too few.
+        let flat = drain(start: 0, every: 600, count: 7, fromCents: 445, perStep: 0)
+        let draining = [WalletReading(seconds: 4200, cents: 430)]
+        #expect(estimator.burnRate(of: flat + draining) == .unknown)
+    }
+
+    @Test func roundingStaysOnTheLine() throws {
+        // 50 ¢/h read every 10 minutes and rounded down: 8.33 ¢ per step never splits the segment.
+        let history = (Int32(0)...6).map { step in
+            WalletReading(seconds: step * 600, cents: 1000 - (step * 25) / 3)
+        }
+        guard case .estimated(let centsPerHour, _) = estimator.burnRate(of: history) else {
+            Issue.record("expected an estimate")
+            return
+        }
+        #expect(abs(centsPerHour - 50) < 2)
+    }
+
+    @Test func emptyWalletDoesNotDrain() {
+        // Drained at $1.20/h down to $0.00, then read at $0.00 twice.
+        let draining = drain(start: 0, every: 600, count: 5, fromCents: 80, perStep: 20)
+        let empty = [WalletReading(seconds: 3000, cents: 0), WalletReading(seconds: 3600, cents: 0)]
+        let rate = estimator.burnRate(of: draining + empty)
+        #expect(rate == .notDraining)
+        #expect(rate.worstCaseCentsPerHour == 0)
+    }
+
+    @Test func hourlyReadingsGiveARate() throws {
+        // `refresh_interval_seconds = 3600`: 50 ¢ per hour, read once an hour.
+        let history = drain(start: 0, every: 3600, count: 3, fromCents: 2000, perStep: 50)
+        let centsPerHour = try #require(estimator.burnRate(of: history).centsPerHour)
+        #expect(abs(centsPerHour - 50) < 0.001)
+    }
+
+    @Test func widenedWindowStopsAtADay() {
+        // Readings 13 hours apart: the newest three span 26 hours, more than the day cap.
+        let history = drain(start: 0, every: 46_800, count: 3, fromCents: 2000, perStep: 50)
+        #expect(estimator.burnRate(of: history) == .unknown)
+        #expect(estimator.effectiveWindow(of: history) == 86_400)
+    }
+
+    @Test func closeReadingsKeepTheHourWindow() {
+        let history = drain(count: 11, fromCents: 2000, perStep: 4)
+        #expect(estimator.effectiveWindow(of: history) == 3600)
+    }
+
     /// Makes readings of a wallet read every 10 minutes for 2 hours, at $10.00
     /// until `stepAt` seconds and $9.99 after, without charged totals.
     private func oneCentOverTwoHours(stepAt: Int32) -> [WalletReading] {

@@ -186,6 +186,21 @@ import FoundationNetworking
         #expect(store.totals(now: at(700), staleAfter: 600).staleCount == 6)
     }
 
+    @Test func emptyWalletLeavesTheSpend() throws {
+        // SIM 1 drains $1.20/h to $0.00, SIM 2 drains 60 ¢/h, read every 10 minutes.
+        var store = FleetStore(epoch: testEpoch)
+        let wallets: [(Int64, Int64)] = [(60, 1000), (40, 990), (20, 980), (0, 970), (0, 960), (0, 950)]
+        for (step, pair) in wallets.enumerated() {
+            _ = store.applyPage([testESIM(1, walletCents: pair.0), testESIM(2, walletCents: pair.1)], observedAt: at(Double(step * 600)))
+        }
+        let empty = try #require(store.handle(for: testICCID(1)))
+        #expect(store.metrics(empty).burnRate == .notDraining)
+        let totals = store.totals(now: at(3000), staleAfter: 600)
+        #expect(abs(totals.spendCentsPerHour - 60) < 0.01)
+        #expect(totals.unknownBurnCount == 0)
+        #expect(totals.depletedCount == 1)
+    }
+
     @Test func totalsSpendSumsKnownRates() {
         var store = FleetStore(epoch: testEpoch)
         for step in 0...10 {
