@@ -22,6 +22,7 @@ public final class CitrusClient: Sendable, CustomStringConvertible, CustomReflec
     let redactor: SecretRedactor
     /// Set when the configuration is invalid: every call then throws it.
     private let configurationProblem: CitrusError?
+    private let sendGate = SendGate()
 
     /// Creates a client. An invalid configuration does not stop the
     /// initializer, but every call then throws the problem; use
@@ -74,6 +75,19 @@ public final class CitrusClient: Sendable, CustomStringConvertible, CustomReflec
         await budget.state()
     }
 
+    /// Stops handing requests to the network, for a program about to exit.
+    /// A request already handed over goes on; every later attempt fails as
+    /// not sent. After this call, `wasHandedToNetwork` answers for good.
+    public func stopSending() {
+        sendGate.close()
+    }
+
+    /// Returns whether an attempt of the mutation whose audit records carry
+    /// `requestID` was handed to the network, so Citrus may have applied it.
+    public func wasHandedToNetwork(requestID: UUID) -> Bool {
+        sendGate.wasAdmitted(requestID)
+    }
+
     // MARK: Requests
 
     /// One API call before it is sent.
@@ -93,7 +107,7 @@ public final class CitrusClient: Sendable, CustomStringConvertible, CustomReflec
     /// Sends `request` through the budget, retrying as the policy allows, and
     /// returns the body of the 2xx response. `onAttempt` runs right before each
     /// attempt is handed to the network, with the attempt number.
-    func execute(_ request: APIRequest, onAttempt: (Int) -> Void = { _ in }) async throws -> Data {
+    func execute(_ request: APIRequest, requestID: UUID? = nil, onAttempt: (Int) -> Void = { _ in }) async throws -> Data {
         if let configurationProblem { throw configurationProblem }
         let urlRequest = try makeURLRequest(request)
         let policy = configuration.retryPolicy
@@ -110,7 +124,10 @@ public final class CitrusClient: Sendable, CustomStringConvertible, CustomReflec
             onAttempt(attempt)
             let failure: CitrusError
             do {
-                let (data, response) = try await transport.send(urlRequest, endpoint: request.endpoint, freshConnection: request.isMutating)
+                let sendGate = sendGate
+                let (data, response) = try await transport.send(
+                    urlRequest, endpoint: request.endpoint, freshConnection: request.isMutating,
+                    admit: { sendGate.admit(requestID) })
                 if (200..<300).contains(response.statusCode) {
                     await budget.succeeded()
                     // A GET whose body was cut off is read again; a mutation's body is
@@ -190,7 +207,7 @@ public final class CitrusClient: Sendable, CustomStringConvertible, CustomReflec
     func executeMutation(_ request: APIRequest, audit context: AuditContext, requestID: UUID = UUID()) async throws -> Data {
         var attempts = 0
         do {
-            let data = try await execute(request) { attempt in
+            let data = try await execute(request, requestID: requestID) { attempt in
                 attempts = attempt
                 record(context, requestID: requestID, phase: .sending(attempt: attempt))
             }
@@ -273,5 +290,32 @@ public final class CitrusClient: Sendable, CustomStringConvertible, CustomReflec
             throw CitrusError.invalidRequest("Webhook id \"\(id.prefix(40))\" is invalid. Use the id Citrus returned, such as wh_123.")
         }
         return id
+    }
+}
+
+/// Lets requests through to the network until closed, and remembers which
+/// mutations were let through.
+final class SendGate: @unchecked Sendable {
+    // `lock` guards the two fields below.
+    private let lock = NSLock()
+    private var isClosed = false
+    private var admitted = Set<UUID>()
+
+    /// Returns whether a request may be handed to the network now, and
+    /// records `requestID` when it may.
+    func admit(_ requestID: UUID?) -> Bool {
+        lock.withLock {
+            guard !isClosed else { return false }
+            if let requestID { admitted.insert(requestID) }
+            return true
+        }
+    }
+
+    func close() {
+        lock.withLock { isClosed = true }
+    }
+
+    func wasAdmitted(_ requestID: UUID) -> Bool {
+        lock.withLock { admitted.contains(requestID) }
     }
 }

@@ -69,7 +69,10 @@ struct HTTPTransport: Sendable {
 
     /// Sends `request` and returns the body and response, whatever the status.
     /// `freshConnection` forces a new connection (used for every mutation).
-    func send(_ request: URLRequest, endpoint: String, freshConnection: Bool) async throws -> (Data, HTTPURLResponse) {
+    /// `admit` runs right before the request is handed to URLSession: when it
+    /// returns false, nothing is sent and the request fails as not sent.
+    func send(_ request: URLRequest, endpoint: String, freshConnection: Bool,
+              admit: @escaping @Sendable () -> Bool = { true }) async throws -> (Data, HTTPURLResponse) {
         // The request's own deadline starts after the probe, so time spent
         // waiting to resume after it can never leave a request too little time.
         if freshConnection || !sharedConnection.isProbablyOpen(within: Self.reuseWindow) {
@@ -88,7 +91,7 @@ struct HTTPTransport: Sendable {
 
         let outcome = await Self.race(
             makeSession: makeSession, invalidateAfterUse: freshConnection, redirectBlocker: redirectBlocker,
-            request: request, timeout: requestTimeout)
+            request: request, timeout: requestTimeout, admit: admit)
         if !freshConnection {
             if case .response = outcome {
                 sharedConnection.responded()
@@ -106,6 +109,8 @@ struct HTTPTransport: Sendable {
             throw CitrusError.transport(endpoint: endpoint, delivery: .maybeSent, reason: "no response within \(Self.format(requestTimeout)) s (timed out)")
         case .cancelled:
             throw CitrusError.transport(endpoint: endpoint, delivery: .maybeSent, reason: "the calling task was cancelled while the request was in flight")
+        case .notAdmitted:
+            throw CitrusError.transport(endpoint: endpoint, delivery: .notSent, reason: "not sent: the client has stopped sending (the program is exiting)")
         case .failure(let error as URLError):
             throw CitrusError.transport(endpoint: endpoint, delivery: Self.delivery(of: error), reason: Self.describe(error))
         case .failure(let error):
@@ -137,6 +142,8 @@ struct HTTPTransport: Sendable {
         case response(Data, URLResponse)
         case deadline
         case cancelled
+        /// `admit` refused the request, so it was never handed to URLSession.
+        case notAdmitted
         case failure(any Error)
     }
 
@@ -144,7 +151,8 @@ struct HTTPTransport: Sendable {
     /// the deadline or the caller's cancellation, decides the outcome, and a task
     /// still running is then cancelled.
     private static func race(makeSession: @escaping @Sendable () -> URLSession, invalidateAfterUse: Bool,
-                             redirectBlocker: RedirectBlocker, request: URLRequest, timeout: TimeInterval) async -> RaceOutcome {
+                             redirectBlocker: RedirectBlocker, request: URLRequest, timeout: TimeInterval,
+                             admit: @escaping @Sendable () -> Bool) async -> RaceOutcome {
         // This queue creates, starts, cancels and invalidates the task. FoundationNetworking's
         // `resume()` and `cancel()` wait on the session's internal queue, so they must not
         // run on a thread of the Swift concurrency pool (one per core). A serial queue of
@@ -155,6 +163,10 @@ struct HTTPTransport: Sendable {
             await withCheckedContinuation { (continuation: CheckedContinuation<RaceOutcome, Never>) in
                 race.begin(continuation)
                 controlQueue.async {
+                    guard admit() else {
+                        race.finish(.notAdmitted)
+                        return
+                    }
                     let session = makeSession()
                     let task = session.dataTask(with: request) { data, response, error in
                         redirectBlocker.forget(race)

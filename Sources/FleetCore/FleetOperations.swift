@@ -169,6 +169,16 @@ public struct FleetOperations: Sendable {
 
     // MARK: Helpers
 
+    /// Stops sending requests, for a program about to exit: see `CitrusClient.stopSending`.
+    public func stopSending() {
+        client.stopSending()
+    }
+
+    /// Returns whether the action with `requestID` was handed to the network.
+    public func wasSent(requestID: UUID) -> Bool {
+        client.wasHandedToNetwork(requestID: requestID)
+    }
+
     private func run(_ action: String, _ iccid: String, _ body: () async throws -> ESIM) async -> OperationReport {
         do {
             let esim = try await body()

@@ -127,6 +127,7 @@ enum CitrusFleet {
             detailSelector: refreshLoop, mailbox: mailbox, log: { log.info($0) })
         let status = app.run(on: terminal)
         reportUnfinished(app.unfinishedRequestsWithIDs, auditLog: connection.auditLog, log: log)
+        reportUnsent(app.unsentRequests, auditLog: connection.auditLog, log: log)
         reportBulkRun(app, log: log)
         log.info("citrus-fleet stopped with exit status \(status).")
 
@@ -152,6 +153,21 @@ enum CitrusFleet {
             let record = request.unknownAtExitAuditRecord(requestID: unfinished.requestID ?? UUID())
             if let auditLog, !auditLog.record(record) {
                 printError("failed to write the unknown outcome of \(request.iccid) to the audit log \(auditLog.url.path); see the log file for the reason.")
+            }
+        }
+    }
+
+    /// After the terminal is restored: prints one line per request that the
+    /// quit stopped before it reached the network, and records each as
+    /// failed with NOT_SENT under its own id.
+    private static func reportUnsent(_ requests: [DashboardApp.UnfinishedRequest], auditLog: AuditLog?, log: FileLog) {
+        for unsent in requests {
+            let request = unsent.request
+            printError(request.notSentAtExitMessage)
+            log.info("Exiting before \(request) was sent; nothing was sent.")
+            guard let requestID = unsent.requestID else { continue }
+            if let auditLog, !auditLog.record(request.notSentAtExitAuditRecord(requestID: requestID)) {
+                printError("failed to write that \(request.iccid) was not sent to the audit log \(auditLog.url.path); see the log file for the reason.")
             }
         }
     }

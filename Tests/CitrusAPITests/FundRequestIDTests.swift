@@ -65,3 +65,29 @@ struct FundRequestIDTests {
         #expect(calls.all.isEmpty)
     }
 }
+
+/// `stopSending`: what was handed to the network before it goes on, and
+/// nothing leaves after it.
+@Suite("Stop sending")
+struct StopSendingTests {
+    @Test("after stopSending nothing is sent")
+    func stopSendingBlocksLaterRequests() async throws {
+        let server = try ScriptedHTTPServer { _ in .json(200, Fixtures.esim) }
+        defer { server.stop() }
+        let client = TransportFailureTests.client(server.baseURL)
+        let before = UUID()
+        let after = UUID()
+
+        _ = try await client.enable(iccid: TransportFailureTests.iccid, requestID: before)
+        #expect(client.wasHandedToNetwork(requestID: before))
+
+        client.stopSending()
+        let error = await #expect(throws: CitrusError.self) {
+            try await client.fund(iccid: TransportFailureTests.iccid, amount: .dollars(5), requestID: after)
+        }
+        #expect(error?.delivery == .notSent)
+        #expect(error?.message.contains("the client has stopped sending") == true)
+        #expect(!client.wasHandedToNetwork(requestID: after))
+        #expect(server.requests.count == 1)
+    }
+}

@@ -121,9 +121,24 @@ private final class HeldPerformer: OperationPerformer, @unchecked Sendable {
     private var ids: [UUID] = []
     /// Reports a lost response for every request as soon as it arrives.
     let losesResponses: Bool
+    /// What `wasSent` answers: false plays a request still waiting to connect.
+    let reachesNetwork: Bool
+    private var stopped = false
 
-    init(losesResponses: Bool = false) {
+    init(losesResponses: Bool = false, reachesNetwork: Bool = true) {
         self.losesResponses = losesResponses
+        self.reachesNetwork = reachesNetwork
+    }
+
+    /// Whether the app told the performer to stop sending.
+    var stoppedSending: Bool { lock.withLock { stopped } }
+
+    func stopSending() {
+        lock.withLock { stopped = true }
+    }
+
+    func wasSent(requestID: UUID) -> Bool {
+        lock.withLock { ids.contains(requestID) } && reachesNetwork
     }
 
     /// The number of requests that reached the performer.
@@ -286,6 +301,34 @@ private final class LoopResult: @unchecked Sendable {
         let line = AuditLog.line(for: request.unknownAtExitAuditRecord(requestID: requestID))
         #expect(line.contains("\"request_id\":\"\(requestID.uuidString.lowercased())\""))
         #expect(line.contains("\"action\":\"fund\",\"iccid\":\"\(Fixtures.traveler.iccid)\",\"amount\":\"4.00\",\"outcome\":\"unknown\""))
+    }
+
+    @Test func quitBeforeRequestLeftIsNotUnknown() async throws {
+        let terminal = FakeTerminal()
+        let mailbox = try Mailbox()
+        let performer = HeldPerformer(reachesNetwork: false)
+        defer { performer.release() }
+        let (result, app) = startLoopReturningApp(
+            terminal, mailbox: mailbox, performer: performer, pendingActionWait: 0.2)
+        mailbox.post(.fleetChanged(FleetChangeBatch(added: Fixtures.threeSIMs, sweepCompletedAt: Date())))
+        #expect(await terminal.waitForFrame { $0.line(4).contains(Fixtures.traveler.iccid) })
+
+        terminal.press(.character("f"))
+        terminal.press(.character("4"))
+        terminal.press(.enter)
+        #expect(await terminal.waitForFrame { $0.line(10).contains("Funding $4.00") })
+        terminal.press(.character("q"))
+
+        #expect(await result.finished())
+        // Nothing reached the network, so nothing is unknown and the exit status is 0.
+        #expect(result.value == 0)
+        #expect(performer.stoppedSending)
+        #expect(app.unfinishedRequests.isEmpty)
+        let unsent = try #require(app.unsentRequests.first)
+        #expect(unsent.requestID == performer.requestIDs.first)
+        #expect(unsent.request.notSentAtExitMessage == "the fund of $4.00 to \(Fixtures.traveler.iccid) was not sent: citrus-fleet quit before it left, so nothing changed.")
+        let line = AuditLog.line(for: unsent.request.notSentAtExitAuditRecord(requestID: try #require(unsent.requestID)))
+        #expect(line.contains("\"outcome\":\"failed\",\"error_code\":\"NOT_SENT\""))
     }
 
     @Test func lostFundResponseShowsAtOnce() async throws {

@@ -48,19 +48,33 @@ public final class DashboardApp {
     /// Whether a bulk run was still under way at exit.
     public var isBulkRunUnfinished: Bool { bulkRun != nil }
 
-    /// A request sent whose report has not been applied yet.
+    /// A request started whose report has not been applied yet.
     public struct UnfinishedRequest: Sendable {
         public var request: OperationRequest
         /// The id of the request's audit records, when known.
         public var requestID: UUID?
     }
 
-    /// The requests sent whose report has not been applied yet, in the order
-    /// sent, and last the bulk run's SIM in flight, if any.
-    public var unfinishedRequestsWithIDs: [UnfinishedRequest] {
+    /// The requests started whose report has not been applied yet, in the
+    /// order started, and last the bulk run's SIM in flight, if any. Some may
+    /// still have been waiting for the request budget or a connection.
+    public var startedRequests: [UnfinishedRequest] {
         guard let bulkRun, let item = bulkRun.control.itemInFlight else { return unfinishedSingleRequests }
         let inFlight = UnfinishedRequest(request: OperationRequest(item, action: bulkRun.action), requestID: bulkRun.control.requestIDInFlight)
         return unfinishedSingleRequests + [inFlight]
+    }
+
+    /// The started requests that reached the network, so Citrus may have
+    /// applied them: their outcome is unknown. A request without an id counts
+    /// as sent, the cautious side.
+    public var unfinishedRequestsWithIDs: [UnfinishedRequest] {
+        startedRequests.filter { started in started.requestID.map { performer.wasSent(requestID: $0) } ?? true }
+    }
+
+    /// The started requests that never reached the network. Final once the
+    /// loop has returned, because the performer then sends nothing new.
+    public var unsentRequests: [UnfinishedRequest] {
+        startedRequests.filter { started in started.requestID.map { !performer.wasSent(requestID: $0) } ?? false }
     }
 
     /// The requests of `unfinishedRequestsWithIDs`.
@@ -128,6 +142,8 @@ public final class DashboardApp {
             redraw(on: terminal, onlyClockMoved: onlyClockMoved)
         }
         waitForPendingActions(on: terminal)
+        // From here on nothing new leaves, so "sent" and "not sent" are final.
+        performer.stopSending()
         if !unfinishedRequests.isEmpty { exitStatus = Self.unknownOutcomeExitStatus }
         log("UI loop stopped with exit status \(exitStatus).")
         return exitStatus

@@ -11,11 +11,24 @@ public protocol OperationPerformer: Sendable {
     /// `onResponseLost` when a fund's outcome becomes unknown, before its read-back.
     func perform(_ request: OperationRequest, requestID: UUID, onResponseLost: @escaping @Sendable () -> Void) async -> OperationReport
 
+    /// Stops sending requests before the program exits. Requests already sent go on.
+    func stopSending()
+
+    /// Returns whether the request with `requestID` was sent; after
+    /// `stopSending`, an unsent request can no longer leave.
+    func wasSent(requestID: UUID) -> Bool
+
     /// Runs `plan` one SIM at a time, as `BulkRunner.run` describes.
     func run(_ plan: BulkPlan, control: BulkRunControl, progress: BulkRunner.Progress) async -> BulkSummary
 }
 
 extension OperationPerformer {
+    /// Does nothing: performers without a network stop with the program.
+    public func stopSending() {}
+
+    /// Returns true, the cautious answer, for performers that do not track requests.
+    public func wasSent(requestID: UUID) -> Bool { true }
+
     /// Sends `request` without tracking: for performers that keep no audit.
     public func perform(_ request: OperationRequest, requestID: UUID, onResponseLost: @escaping @Sendable () -> Void) async -> OperationReport {
         await perform(request)

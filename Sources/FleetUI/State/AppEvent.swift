@@ -79,19 +79,41 @@ public enum OperationRequest: Hashable, Sendable {
         }
     }
 
+    /// The sentence printed after the terminal is restored for a request
+    /// that the quit stopped before it reached the network.
+    public var notSentAtExitMessage: String {
+        let notSent = "was not sent: citrus-fleet quit before it left, so nothing changed."
+        switch self {
+        case .enable(let iccid): return "the enable of \(iccid) \(notSent)"
+        case .disable(let iccid): return "the disable of \(iccid) \(notSent)"
+        case .fund(let iccid, let amount, _, _): return "the fund of \(amount) to \(iccid) \(notSent)"
+        case .throttle(let iccid, let speed): return "the throttle of \(iccid) to \(ThrottleSpeed.label(speed)) \(notSent)"
+        }
+    }
+
     /// Builds the audit record of a request whose result did not arrive
     /// before exit, with the id of the request's own audit records.
     public func unknownAtExitAuditRecord(requestID: UUID, time: Date = Date()) -> AuditRecord {
-        let reason = "citrus-fleet exited before the result arrived; the operator did not see the outcome"
+        auditRecord(requestID: requestID, time: time, phase: .unknown(
+            reason: "citrus-fleet exited before the result arrived; the operator did not see the outcome"))
+    }
+
+    /// Builds the audit record of a request that the quit stopped before it
+    /// reached the network.
+    public func notSentAtExitAuditRecord(requestID: UUID, time: Date = Date()) -> AuditRecord {
+        auditRecord(requestID: requestID, time: time, phase: .failed(code: "NOT_SENT", httpStatus: nil))
+    }
+
+    private func auditRecord(requestID: UUID, time: Date, phase: AuditRecord.Phase) -> AuditRecord {
         switch self {
         case .enable(let iccid):
-            return AuditRecord(requestID: requestID, time: time, action: .enable, iccid: iccid, phase: .unknown(reason: reason))
+            return AuditRecord(requestID: requestID, time: time, action: .enable, iccid: iccid, phase: phase)
         case .disable(let iccid):
-            return AuditRecord(requestID: requestID, time: time, action: .disable, iccid: iccid, phase: .unknown(reason: reason))
+            return AuditRecord(requestID: requestID, time: time, action: .disable, iccid: iccid, phase: phase)
         case .fund(let iccid, let amount, _, _):
-            return AuditRecord(requestID: requestID, time: time, action: .fund, iccid: iccid, amount: amount, phase: .unknown(reason: reason))
+            return AuditRecord(requestID: requestID, time: time, action: .fund, iccid: iccid, amount: amount, phase: phase)
         case .throttle(let iccid, let speed):
-            return AuditRecord(requestID: requestID, time: time, action: .throttle, iccid: iccid, detail: speed.rawValue, phase: .unknown(reason: reason))
+            return AuditRecord(requestID: requestID, time: time, action: .throttle, iccid: iccid, detail: speed.rawValue, phase: phase)
         }
     }
 }
