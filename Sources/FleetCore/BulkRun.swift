@@ -64,13 +64,18 @@ public struct BulkOutcome: Sendable, Equatable {
     public var errorCode: String?
     /// The operation's sentence for the status line.
     public var message: String
+    /// The cause of a failure alone, without the action or the SIM, such as
+    /// "no connection to citrusmobile.com:443 within 10 s (connect timeout)".
+    public var reason: String?
 
-    public init(iccid: String, outcome: OperationReport.Outcome, amount: Money?, errorCode: String?, message: String) {
+    public init(iccid: String, outcome: OperationReport.Outcome, amount: Money?, errorCode: String?, message: String,
+                reason: String? = nil) {
         self.iccid = iccid
         self.outcome = outcome
         self.amount = amount
         self.errorCode = errorCode
         self.message = message
+        self.reason = reason
     }
 }
 
@@ -208,7 +213,7 @@ public enum BulkRunner {
     private static func record(_ report: OperationReport, for item: BulkItem, into summary: inout BulkSummary) {
         let outcome = BulkOutcome(
             iccid: item.iccid, outcome: report.outcome, amount: item.amount, errorCode: report.errorCode,
-            message: report.message)
+            message: report.message, reason: report.reason)
         switch report.outcome {
         case .succeeded:
             summary.succeeded.append(outcome)

@@ -23,6 +23,8 @@ public struct OperationReport: Sendable {
     public var errorCode: String?
     /// The wallet before the action, when the caller knew it (fund, top-up).
     public var walletBefore: Money?
+    /// The cause of a failure alone, without the action or the SIM.
+    public var reason: String?
     /// Whether the action failed below HTTP (no connection, a timeout, a
     /// reset): Citrus could not be reached, so the next action would most
     /// likely fail the same way.
@@ -193,6 +195,7 @@ public struct FleetOperations: Sendable {
         let code = (error as? CitrusError)?.code?.rawValue
         var report = OperationReport(outcome: .failed, esim: nil, message: "\(action) failed for \(iccid): \(error)", iccid: iccid, errorCode: code)
         if case .transport = error as? CitrusError { report.failedBelowHTTP = true }
+        report.reason = (error as? CitrusError)?.message ?? "\(error)"
         return report
     }
 

@@ -149,7 +149,7 @@ enum CitrusFleet {
         for unfinished in requests {
             let request = unfinished.request
             printError(request.unknownAtExitMessage)
-            log.warning("Exiting before the result of \(request) arrived; its outcome is unknown.")
+            log.warning("Exiting before the result of the \(request) arrived; its outcome is unknown.")
             let record = request.unknownAtExitAuditRecord(requestID: unfinished.requestID ?? UUID())
             if let auditLog, !auditLog.record(record) {
                 printError("failed to write the unknown outcome of \(request.iccid) to the audit log \(auditLog.url.path); see the log file for the reason.")
@@ -164,7 +164,7 @@ enum CitrusFleet {
         for unsent in requests {
             let request = unsent.request
             printError(request.notSentAtExitMessage)
-            log.info("Exiting before \(request) was sent; nothing was sent.")
+            log.info("Exiting before the \(request) was sent; nothing was sent.")
             guard let requestID = unsent.requestID else { continue }
             if let auditLog, !auditLog.record(request.notSentAtExitAuditRecord(requestID: requestID)) {
                 printError("failed to write that \(request.iccid) was not sent to the audit log \(auditLog.url.path); see the log file for the reason.")

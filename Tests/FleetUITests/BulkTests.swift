@@ -444,6 +444,30 @@ import Testing
         #expect(render(state).contains { $0.contains("┌─ Top-up stopped ─") })
     }
 
+    @Test func summaryNamesUnreachableCause() {
+        var summary = BulkSummary(action: .disable, plannedCount: 3, skipped: [])
+        let failure = BulkOutcome(
+            iccid: Fixtures.tracker.iccid, outcome: .failed, amount: nil, errorCode: nil,
+            message: "Disable failed for \(Fixtures.tracker.iccid): POST /esim/\(Fixtures.tracker.iccid)/disable failed before the request was sent: …",
+            reason: "no connection to 127.0.0.1:9 within 10 s (connect timeout)")
+        summary.failed = [failure]
+        summary.stoppedUnreachable = failure
+        summary.notAttemptedCount = 2
+        let content = BulkSummaryView.lines(summary, width: 72, theme: .builtIn).map(\.0)
+
+        #expect(content == [
+            "Done 0   Skipped 0   Failed 1   Not attempted 2",
+            "",
+            "Citrus could not be reached (no connection to 127.0.0.1:9 within 10 s",
+            "(connect timeout)), so the run stopped: 2 SIMs not attempted. Check the",
+            "connection, then run it again.",
+            "",
+            "Failed:",
+            "8910300000000000020  no connection to 127.0.0.1:9 within 10 s (connect",
+            "                     timeout)",
+        ])
+    }
+
     @Test func progressShowsInStatusLine() {
         var state = twoMarked()
         state.bulkRun = BulkRunState(action: .topUp(target: .dollars(20)), plannedCount: 37)

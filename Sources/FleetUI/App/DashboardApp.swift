@@ -241,8 +241,8 @@ public final class DashboardApp {
             log("Stopping the bulk run after the current SIM.")
             bulkRun?.control.requestStop()
         case .perform(let request):
-            log("Sending \(request).")
             let requestID = UUID()
+            log("Sending the \(request) (request \(requestID.uuidString.lowercased())).")
             unfinishedSingleRequests.append(UnfinishedRequest(request: request, requestID: requestID))
             let performer = performer
             let mailbox = mailbox
@@ -251,7 +251,7 @@ public final class DashboardApp {
                 let report = await performer.perform(request, requestID: requestID) {
                     mailbox.post(.fundResponseLost(iccid: request.iccid))
                 }
-                log("Finished \(request): \(report.outcome): \(report.message)")
+                log("Finished the \(request) (request \(requestID.uuidString.lowercased())): \(report.outcome): \(report.message)")
                 mailbox.post(.operationFinished(request, report))
             }
         }
@@ -265,7 +265,7 @@ public final class DashboardApp {
             willSend: { mailbox.post(.bulkItemSent($0)) },
             responseLost: { mailbox.post(.fundResponseLost(iccid: $0.iccid)) })
         bulkRun = (control, plan.action)
-        log("Starting a bulk \(plan.action) of \(plan.items.count) SIMs (\(plan.skipped.count) skipped), total \(plan.total).")
+        log("Starting a bulk \(plan.action.title.lowercased()) of \(plan.items.count) SIMs (\(plan.skipped.count) skipped), total \(plan.total).")
         let performer = performer
         let log = log
         Task.detached {

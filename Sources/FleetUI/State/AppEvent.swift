@@ -37,7 +37,7 @@ extension AppEvent {
 }
 
 /// An operator action on one SIM, sent over HTTP by the app.
-public enum OperationRequest: Hashable, Sendable {
+public enum OperationRequest: Hashable, Sendable, CustomStringConvertible {
     case enable(iccid: String)
     case disable(iccid: String)
     /// `walletBefore` and `resellerBalanceBefore` are the figures on screen
@@ -76,6 +76,16 @@ public enum OperationRequest: Hashable, Sendable {
             return "the fund of \(amount) to \(iccid) \(sent) Check the SIM before funding again."
         case .throttle(let iccid, let speed):
             return "the throttle of \(iccid) to \(ThrottleSpeed.label(speed)) \(sent) Check the SIM's speed before throttling it again."
+        }
+    }
+
+    /// The request in log lines: "fund of $5.00 to 8910…", "throttle of 8910… to 1 Mbps".
+    public var description: String {
+        switch self {
+        case .enable(let iccid): return "enable of \(iccid)"
+        case .disable(let iccid): return "disable of \(iccid)"
+        case .fund(let iccid, let amount, _, _): return "fund of \(amount) to \(iccid)"
+        case .throttle(let iccid, let speed): return "throttle of \(iccid) to \(ThrottleSpeed.label(speed))"
         }
     }
 

@@ -60,6 +60,11 @@ public enum BulkSummaryView {
             lines.append(("", theme.prompt))
             add(unknown.message, theme.promptError)
             add("The run stopped at this SIM: \(DisplayFormat.sims(summary.notAttemptedCount)) not attempted.", theme.promptError)
+        } else if let unreachable = summary.stoppedUnreachable {
+            lines.append(("", theme.prompt))
+            add("Citrus could not be reached (\(unreachable.reason ?? unreachable.message)), so the run stopped: "
+                + "\(DisplayFormat.sims(summary.notAttemptedCount)) not attempted. Check the connection, then run it again.",
+                theme.promptError)
         } else if summary.stoppedByOperator && summary.notAttemptedCount > 0 {
             add("Stopped with Esc: \(DisplayFormat.sims(summary.notAttemptedCount)) not attempted.", theme.prompt)
         }
@@ -67,7 +72,13 @@ public enum BulkSummaryView {
             lines.append(("", theme.prompt))
             lines.append(("Failed:", theme.prompt))
             for failure in summary.failed {
-                lines.append(("\(failure.iccid)  \(failure.errorCode ?? failure.message)", theme.promptError))
+                // The cause wraps under itself, so the ICCIDs stay in one column.
+                let prefix = "\(failure.iccid)  "
+                let cause = failure.errorCode ?? failure.reason ?? failure.message
+                let indent = DisplayWidth.of(prefix)
+                for (index, part) in TextLayout.wrap(cause, toWidth: max(1, width - indent)).enumerated() {
+                    lines.append(((index == 0 ? prefix : String(repeating: " ", count: indent)) + part, theme.promptError))
+                }
             }
         }
         if !summary.skipped.isEmpty {
