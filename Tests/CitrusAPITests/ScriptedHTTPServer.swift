@@ -48,26 +48,9 @@ final class ScriptedHTTPServer: @unchecked Sendable {
     init(rawGreeting: Data? = nil, handler: @escaping Handler) throws {
         self.handler = handler
         self.rawGreeting = rawGreeting
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 64) == 0 else {
-            close(fd)
-            throw POSIXError(.EADDRINUSE)
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        self.listener = fd
-        self.port = UInt16(bigEndian: address.sin_port)
+        let socket = try LoopbackSocket(listenBacklog: 64, reuseAddress: true)
+        self.listener = socket.descriptor
+        self.port = socket.port
         let thread = Thread { [self] in acceptLoop() }
         thread.start()
     }
@@ -215,24 +198,9 @@ final class RefusingPort: @unchecked Sendable {
     private let descriptor: Int32
 
     init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else {
-            close(fd)
-            throw POSIXError(.EADDRINUSE)
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        descriptor = fd
-        port = UInt16(bigEndian: address.sin_port)
+        let socket = try LoopbackSocket(listenBacklog: nil)
+        descriptor = socket.descriptor
+        port = socket.port
     }
 
     deinit {
@@ -251,34 +219,20 @@ final class SilentPort: @unchecked Sendable {
     private let filler: Int32
 
     init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 0) == 0 else {
-            close(fd)
-            throw POSIXError(.EADDRINUSE)
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let socket = try LoopbackSocket(listenBacklog: 0)
+        var address = socket.address
+        let filler = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else {
             close(filler)
-            close(fd)
+            close(socket.descriptor)
             throw POSIXError(.ECONNREFUSED)
         }
-        self.listener = fd
+        self.listener = socket.descriptor
         self.filler = filler
-        self.port = UInt16(bigEndian: address.sin_port)
+        self.port = socket.port
     }
 
     deinit {
@@ -287,4 +241,38 @@ final class SilentPort: @unchecked Sendable {
     }
 
     var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/api/v2/reseller")! }
+}
+
+/// A TCP socket bound to 127.0.0.1 on a port the OS chooses, listening with
+/// `listenBacklog` unless that is nil.
+struct LoopbackSocket {
+    let descriptor: Int32
+    let address: sockaddr_in
+
+    var port: UInt16 { UInt16(bigEndian: address.sin_port) }
+
+    init(listenBacklog: Int32?, reuseAddress: Bool = false) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if reuseAddress {
+            var one: Int32 = 1
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listenBacklog.map({ listen(fd, $0) == 0 }) ?? true else {
+            close(fd)
+            throw POSIXError(.EADDRINUSE)
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        self.descriptor = fd
+        self.address = address
+    }
 }

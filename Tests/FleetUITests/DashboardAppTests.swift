@@ -271,25 +271,32 @@ private final class LoopResult: @unchecked Sendable {
         #expect(terminal.lastFrame?.line(10) == " Disable succeeded for \(Fixtures.traveler.iccid): status suspended.")
     }
 
-    @Test func quitWithActionUnansweredExitsWithUnknownOutcome() async throws {
+    /// Funds $4 to the traveler through `performer`, quits at once, and
+    /// returns when the loop has ended.
+    private func quitWhileFunding(_ performer: HeldPerformer) async throws -> (LoopResult, DashboardApp) {
         let terminal = FakeTerminal()
         let mailbox = try Mailbox()
-        let performer = HeldPerformer()
-        defer { performer.release() }
         let (result, app) = startLoopReturningApp(
             terminal, mailbox: mailbox, performer: performer, pendingActionWait: 0.2)
         mailbox.post(.fleetChanged(FleetChangeBatch(added: Fixtures.threeSIMs, sweepCompletedAt: Date())))
         #expect(await terminal.waitForFrame { $0.line(4).contains(Fixtures.traveler.iccid) })
 
         terminal.press(.character("f"))
-        for character in "4" { terminal.press(.character(character)) }
+        terminal.press(.character("4"))
         terminal.press(.enter)
         #expect(await terminal.waitForFrame { $0.line(10).contains("Funding $4.00") })
         terminal.press(.character("q"))
 
         #expect(await result.finished())
-        #expect(result.value == DashboardApp.unknownOutcomeExitStatus)
         #expect(terminal.stopCount == 1)
+        return (result, app)
+    }
+
+    @Test func quitWithActionUnansweredExitsWithUnknownOutcome() async throws {
+        let performer = HeldPerformer()
+        defer { performer.release() }
+        let (result, app) = try await quitWhileFunding(performer)
+        #expect(result.value == DashboardApp.unknownOutcomeExitStatus)
         let request = OperationRequest.fund(
             iccid: Fixtures.traveler.iccid, amount: .dollars(4), walletBefore: Fixtures.traveler.walletBalance,
             resellerBalanceBefore: nil)
@@ -304,22 +311,9 @@ private final class LoopResult: @unchecked Sendable {
     }
 
     @Test func quitBeforeRequestLeftIsNotUnknown() async throws {
-        let terminal = FakeTerminal()
-        let mailbox = try Mailbox()
         let performer = HeldPerformer(reachesNetwork: false)
         defer { performer.release() }
-        let (result, app) = startLoopReturningApp(
-            terminal, mailbox: mailbox, performer: performer, pendingActionWait: 0.2)
-        mailbox.post(.fleetChanged(FleetChangeBatch(added: Fixtures.threeSIMs, sweepCompletedAt: Date())))
-        #expect(await terminal.waitForFrame { $0.line(4).contains(Fixtures.traveler.iccid) })
-
-        terminal.press(.character("f"))
-        terminal.press(.character("4"))
-        terminal.press(.enter)
-        #expect(await terminal.waitForFrame { $0.line(10).contains("Funding $4.00") })
-        terminal.press(.character("q"))
-
-        #expect(await result.finished())
+        let (result, app) = try await quitWhileFunding(performer)
         // Nothing reached the network, so nothing is unknown and the exit status is 0.
         #expect(result.value == 0)
         #expect(performer.stoppedSending)
