@@ -77,7 +77,7 @@ public final class CitrusClient: Sendable, CustomStringConvertible, CustomReflec
 
     /// Stops handing requests to the network, for a program about to exit.
     /// A request already handed over goes on; every later attempt fails as
-    /// not sent. After this call, `wasHandedToNetwork` answers for good.
+    /// not sent. After this call, the result of `wasHandedToNetwork` is final.
     public func stopSending() {
         sendGate.close()
     }

@@ -241,10 +241,11 @@ struct HTTPTransport: Sendable {
 /// caller, and the others are ignored.
 ///
 /// A task that has reached the redirect callback is never cancelled, and a
-/// task cancelled first never answers the callback: FoundationNetworking
-/// traps ("Received callback for HTTP redirection, but we're not waiting for
-/// it") when the answer arrives after a cancel has moved the task on. Such a
-/// task finishes on its own with the 3xx response, which nobody waits for.
+/// task cancelled first never calls the callback's completion handler.
+/// FoundationNetworking traps ("Received callback for HTTP redirection, but
+/// we're not waiting for it") when that handler runs after a cancel has moved
+/// the task on. Such a task finishes on its own with the 3xx response, which
+/// nobody waits for.
 final class RequestRace: @unchecked Sendable {
     // `lock` guards every field below.
     private let lock = NSLock()
@@ -308,8 +309,8 @@ final class RequestRace: @unchecked Sendable {
         runningTask?.cancel()
     }
 
-    /// Returns whether the redirect callback may answer: false once the task
-    /// was cancelled.
+    /// Returns whether the redirect callback may call its completion handler:
+    /// false once the task was cancelled.
     func beginRedirect() -> Bool {
         lock.withLock {
             if cancelRequested { return false }

@@ -26,7 +26,7 @@ extension OperationPerformer {
     /// Does nothing: performers without a network stop with the program.
     public func stopSending() {}
 
-    /// Returns true, the cautious answer, for performers that do not track requests.
+    /// Returns true, the cautious result, for performers that do not track requests.
     public func wasSent(requestID: UUID) -> Bool { true }
 
     /// Sends `request` without tracking: for performers that keep no audit.

@@ -161,8 +161,8 @@ extension AppState {
 
     // MARK: Progress
 
-    /// Tracks a bulk fund like a single one, so the status line can say when
-    /// its response is lost (see `reportLostFundResponse`).
+    /// Tracks a bulk fund like a single one, so the status line can report
+    /// when its response is lost (see `reportLostFundResponse`).
     mutating func recordBulkSend(_ item: BulkItem) {
         guard let amount = item.amount else { return }
         fundsInFlight[item.iccid] = FundInFlight(amount: amount)

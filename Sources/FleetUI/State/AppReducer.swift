@@ -114,8 +114,8 @@ extension AppState {
         status = StatusMessage(report.message, kind: kind)
     }
 
-    /// Remembers a fund whose outcome is unknown, and forgets it once a later
-    /// fund to the same SIM succeeds.
+    /// Records a fund whose outcome is unknown, and removes the record once a
+    /// later fund to the same SIM succeeds.
     mutating func recordFundOutcome(_ outcome: OperationReport.Outcome, iccid: String, amount: Money) {
         switch outcome {
         case .unknown: fundOutcomeUnknown[iccid] = amount
