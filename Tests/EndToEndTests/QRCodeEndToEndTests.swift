@@ -97,7 +97,7 @@ struct QRCodeEndToEndTests {
             // The "QR code" row sits below the 18 body rows of this size.
             try tmux.press(Array(repeating: "j", count: 6))
             try tmux.waitFor("the line that asks for a larger terminal") { lines in
-                lines.contains(" QR code              enlarge the terminal to at least 60×25 to show it")
+                lines.contains(" QR code              make the terminal at least 25 rows tall to show it")
                     && !lines.contains { $0.contains("█▀▀▀▀▀█") }
             }
 

@@ -341,7 +341,7 @@ import Testing
         _ = press(Array(repeating: .down, count: 10), in: &state)
         let lines = DashboardView.render(state, theme: .builtIn).lines()
 
-        #expect(lines.contains(" QR code              enlarge the terminal to at least 60×23 to show it"))
+        #expect(lines.contains(" QR code              make the terminal at least 23 rows tall to show it"))
         #expect(!lines.contains { $0.contains("▀") || $0.contains("▄") || $0.contains("█") })
     }
 
@@ -350,7 +350,8 @@ import Testing
         state.layout.showsEvents = true
 
         // The pane takes a third of the body, at least 3 rows.
-        #expect(DetailView.qrCodePlacement(state) == .screenTooSmall(minimumWidth: 60, minimumHeight: 31))
+        #expect(DetailView.qrCodePlacement(state) == .screenTooSmall(
+            minimumWidth: 60, minimumHeight: 31, isWideEnough: true, isTallEnough: false))
     }
 
     @Test func qrCodeWaitsForInteractiveRead() {

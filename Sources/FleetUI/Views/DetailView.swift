@@ -232,7 +232,9 @@ extension DetailView {
         case below(QRCodeBlock)
         /// The screen cannot show the whole code with a quiet zone of 2
         /// modules: the smallest terminal that can.
-        case screenTooSmall(minimumWidth: Int, minimumHeight: Int)
+        /// The smallest screen that shows the code, and whether the current
+        /// screen is already wide or tall enough.
+        case screenTooSmall(minimumWidth: Int, minimumHeight: Int, isWideEnough: Bool, isTallEnough: Bool)
 
         /// Returns the columns left for the fields: all of them unless the code is on the right.
         func fieldsWidth(screenWidth: Int) -> Int {
@@ -254,7 +256,13 @@ extension DetailView {
                 return "on the right, encoding the LPA string: \(block.description)"
             case .below(let block):
                 return "below, encoding the LPA string: \(block.description)"
-            case .screenTooSmall(let width, let height):
+            case .screenTooSmall(let width, let height, let isWideEnough, let isTallEnough):
+                if isWideEnough && !isTallEnough {
+                    return "make the terminal at least \(height) rows tall to show it"
+                }
+                if isTallEnough && !isWideEnough {
+                    return "make the terminal at least \(width) columns wide to show it"
+                }
                 return "enlarge the terminal to at least \(width)×\(height) to show it"
             }
         }
@@ -290,11 +298,15 @@ extension DetailView {
 
         let smallest = QRCodeBlock(code: code, quietZone: quietZones.last ?? 2)
         let width = max(ScreenLayout.minimumWidth, smallest.columns)
+        let isWideEnough = layout.width >= width
+        // The rows needed at the current width when that is wide enough, else at the minimum width.
+        let columns = isWideEnough ? layout.width : width
         var height = ScreenLayout.minimumHeight
-        while ScreenLayout(width: width, height: height, showsEvents: layout.showsEvents).tableBodyHeight < smallest.rows {
+        while ScreenLayout(width: columns, height: height, showsEvents: layout.showsEvents).tableBodyHeight < smallest.rows {
             height += 1
         }
-        return .screenTooSmall(minimumWidth: width, minimumHeight: height)
+        return .screenTooSmall(
+            minimumWidth: width, minimumHeight: height, isWideEnough: isWideEnough, isTallEnough: layout.height >= height)
     }
 }
 
