@@ -223,7 +223,11 @@ public enum BulkRunner {
         case .unknown:
             summary.unknown = outcome
         }
-        if let balance = report.resellerBalance { summary.resellerBalanceAfter = balance }
+        if let balance = report.resellerBalance {
+            summary.resellerBalanceAfter = balance
+        } else if report.outcome == .unknown {
+            summary.resellerBalanceAfter = nil
+        }
     }
 }
 

@@ -113,7 +113,7 @@ public struct FleetOperations: Sendable {
             case .unknown(let unknown):
                 await recordInLoop(unknown.esimAfter)
                 let message = Self.unknownFundMessage(
-                    iccid: iccid, amount: amount,
+                    iccid: iccid, amount: amount, cause: Self.cause(of: unknown.error),
                     wallet: (walletBefore, unknown.esimAfter?.walletBalance),
                     resellerBalance: (resellerBalanceBefore, unknown.resellerBalanceAfter?.balance))
                 return OperationReport(
@@ -127,11 +127,21 @@ public struct FleetOperations: Sendable {
         }
     }
 
+    /// Returns what lost a fund's result: "no response", or the HTTP status
+    /// and code of an error that does not say whether the fund was applied.
+    static func cause(of error: CitrusError) -> String {
+        guard let status = error.httpStatus else { return "no response" }
+        // A bare status comes back as the code HTTP_500, which repeats the status.
+        var code = ""
+        if let raw = error.code?.rawValue, !raw.hasPrefix("HTTP_") { code = " " + raw }
+        return "Citrus returned HTTP \(status)\(code) without saying whether it was applied"
+    }
+
     /// Returns the report of a fund with a lost response: "Fund of $3.00 to
     /// 8910…: no response; outcome unknown. Wallet $12.50 → $15.50, reseller
     /// balance $5,000.00 → $4,997.00. Check before funding again."
     public static func unknownFundMessage(
-        iccid: String, amount: Money, wallet: (before: Money?, after: Money?),
+        iccid: String, amount: Money, cause: String = "no response", wallet: (before: Money?, after: Money?),
         resellerBalance: (before: Money?, after: Money?)
     ) -> String {
         func change(_ values: (before: Money?, after: Money?)) -> String {
@@ -139,7 +149,7 @@ public struct FleetOperations: Sendable {
             let after = values.after.map { "\($0)" } ?? "could not be read"
             return "\(before) → \(after)"
         }
-        return "Fund of \(amount) to \(iccid): no response; outcome unknown. Wallet \(change(wallet)), "
+        return "Fund of \(amount) to \(iccid): \(cause); outcome unknown. Wallet \(change(wallet)), "
             + "reseller balance \(change(resellerBalance)). Check before funding again."
     }
 

@@ -121,6 +121,15 @@ enum CitrusFleet {
             isDemo: target.isDemo, isReadOnly: commandLine.isReadOnly, width: width, height: height,
             now: connection.fleetClock.now(), metrics: configuration.metricsConfiguration)
         state.confirmFundAbove = configuration.confirmFundAbove
+        if let auditLog = connection.auditLog {
+            // Funds of unknown outcome from earlier runs keep their guard.
+            state.fundOutcomeUnknown = AuditLog.unresolvedFunds(at: auditLog.url)
+            if !state.fundOutcomeUnknown.isEmpty {
+                log.warning("The audit log has \(state.fundOutcomeUnknown.count) SIM(s) whose last fund has an unknown outcome: "
+                    + state.fundOutcomeUnknown.keys.sorted().joined(separator: ", ")
+                    + ". Funds to them need the ICCID's last 4 digits, and bulk funds skip them, until a fund to them succeeds.")
+            }
+        }
         let app = DashboardApp(
             state: state, theme: theme, clock: connection.fleetClock,
             performer: FleetOperations(client: connection.client, refreshLoop: refreshLoop),

@@ -81,6 +81,15 @@ import Testing
         #expect(message == "Fund of $3.00 to \(testICCID(1)): no response; outcome unknown. Wallet $12.50 → $15.50, reseller balance $5,000.00 → $4,997.00. Check before funding again.")
     }
 
+    @Test func unknownCauseNamesStatusAndCode() {
+        let serverError = CitrusError.api(status: 500, code: .other("INTERNAL_ERROR"), message: "boom", retryAfter: nil, endpoint: "POST /esim/x/fund")
+        #expect(FleetOperations.cause(of: serverError) == "Citrus returned HTTP 500 INTERNAL_ERROR without saying whether it was applied")
+        let bare = CitrusError.api(status: 502, code: .other("HTTP_502"), message: "", retryAfter: nil, endpoint: "POST /esim/x/fund")
+        #expect(FleetOperations.cause(of: bare) == "Citrus returned HTTP 502 without saying whether it was applied")
+        let reset = CitrusError.transport(endpoint: "POST /esim/x/fund", delivery: .maybeSent, reason: "reset")
+        #expect(FleetOperations.cause(of: reset) == "no response")
+    }
+
     @Test func unknownFundMessageNamesUnreadFigures() {
         let message = FleetOperations.unknownFundMessage(
             iccid: testICCID(1), amount: .dollars(3), wallet: (nil, nil), resellerBalance: (.dollars(5000), nil))

@@ -343,6 +343,8 @@ import Testing
         let lost = OperationRequest.fund(iccid: iccid, amount: .dollars(3), walletBefore: nil, resellerBalanceBefore: nil)
         _ = state.reduce(.operationFinished(lost, OperationReport(outcome: .unknown, esim: nil, message: "unknown", iccid: iccid)))
         #expect(state.fundOutcomeUnknown == [iccid: .dollars(3)])
+        // The balance was not read back, so the old figure is dropped rather than shown in confirmations.
+        #expect(state.resellerBalance == nil)
 
         // A small fund to that SIM now waits for the last 4 digits, with a warning.
         _ = press([.character("f")], in: &state)

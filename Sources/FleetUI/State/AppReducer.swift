@@ -103,7 +103,12 @@ extension AppState {
             fleet.record(esim, at: now)
             if esim.iccid == detailICCID { detail = esim }
         }
-        if let balance = report.resellerBalance { resellerBalance = balance }
+        if let balance = report.resellerBalance {
+            resellerBalance = balance
+        } else if report.outcome == .unknown {
+            // The fund may have moved money, so the old balance would mislead a confirmation.
+            resellerBalance = nil
+        }
 
         let kind: StatusMessage.Kind
         switch report.outcome {

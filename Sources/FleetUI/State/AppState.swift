@@ -218,8 +218,8 @@ public struct AppState: Sendable {
     public var pendingICCIDs: Set<String> = []
     /// The funds in flight, by ICCID, with when they were sent (wall clock).
     var fundsInFlight: [String: FundInFlight] = [:]
-    /// SIMs whose last fund in this session lost its response, with that
-    /// fund's amount. It may have been applied, so another fund to such a SIM
+    /// SIMs whose last fund lost its response, in this session or in an
+    /// earlier one (read from the audit log at start), with that fund's amount. It may have been applied, so another fund to such a SIM
     /// needs the typed confirmation, and bulk funds skip it. A later fund
     /// that succeeds clears the entry.
     public var fundOutcomeUnknown: [String: Money] = [:]
