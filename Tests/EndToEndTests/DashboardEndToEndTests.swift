@@ -1,6 +1,9 @@
 import CitrusAPI
 import CitrusSimulator
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -231,7 +234,38 @@ struct DashboardEndToEndTests {
             #expect(fundLines.count == 2)
             #expect(fundLines.first?.contains("\"outcome\":\"sending\"") == true)
             #expect(fundLines.last?.contains("\"amount\":\"4.00\",\"outcome\":\"unknown\"") == true)
+
+            // A new run reads the unknown fund from the audit log and guards that SIM:
+            // even $1 to it asks for the ICCID's last 4 digits, under a warning.
+            server.setFaults(FaultSettings())
+            let fundsBefore = try Self.fundCount(server, iccid: target.iccid)
+            try tmux.run("clear")
+            let again = try dashboard.launch(
+                "", environment: "CITRUS_API_KEY=rsk_e2e_quit CITRUS_BASE_URL=\(server.baseURL.absoluteString)", expectsDemo: false)
+            let sameSIM = try dashboard.firstRow(in: again) { $0.iccid == target.iccid }
+            try dashboard.select(sameSIM)
+            try tmux.press("f")
+            try tmux.waitFor("the fund prompt") { $0.contains { $0.contains("Fund \(target.iccid)") } }
+            try tmux.type("1")
+            try tmux.press("Enter")
+            let warning = try tmux.waitFor("the guarded confirmation") { lines in
+                lines.contains { $0.contains("Last 4 digits of the ICCID") }
+            }
+            #expect(warning.joined().contains("An earlier fund of $4.00 to this SIM has an unknown"))
+            try tmux.press("Escape")
+            try dashboard.quit()
+            // The guarded $1 fund was never sent.
+            #expect(try Self.fundCount(server, iccid: target.iccid) == fundsBefore)
         }
+    }
+
+    /// Returns how many funds to `iccid` the simulator's ledger (`GET /_sim/state`) lists.
+    static func fundCount(_ server: SimulatorServer, iccid: String) throws -> Int {
+        let url = server.rootURL.appendingPathComponent("_sim/state")
+        let data = try waitBlocking { try await URLSession.shared.data(from: url).0 }
+        let state = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let funds = try #require(state["funds"] as? [[String: Any]])
+        return funds.filter { $0["iccid"] as? String == iccid }.count
     }
 
     @Test func sigtermRestoresTerminal() async throws {
