@@ -294,8 +294,10 @@ public actor RefreshLoop {
         batch.sweep = progress(completed: state, at: now)
         publish(&batch)
 
-        let realSeconds = (ContinuousClock.now - state.realStart)
-        logger?.log(.info, "Sweep completed: \(state.simsRead) SIMs in \(state.pagesRead) pages, \(realSeconds), \(batch.removed.count) gone")
+        let elapsed = (ContinuousClock.now - state.realStart).components
+        let realSeconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        logger?.log(.info, "Sweep completed: \(state.simsRead) SIMs in \(state.pagesRead) pages, "
+            + "\(String(format: "%.2f", realSeconds)) s, \(batch.removed.count) gone")
     }
 
     private func progress(completed: SweepState? = nil, at time: Date? = nil) -> SweepProgress {

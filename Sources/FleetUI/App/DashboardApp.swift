@@ -270,7 +270,7 @@ public final class DashboardApp {
         let log = log
         Task.detached {
             let summary = await performer.run(plan, control: control) { progress in
-                log("Bulk \(plan.action.title) \(progress.item.iccid): \(progress.report.outcome): \(progress.report.message)")
+                log("Bulk \(plan.action.title.lowercased()), SIM \(progress.attemptedCount) of \(plan.items.count) (\(progress.report.outcome)): \(progress.report.message)")
                 mailbox.post(.bulkProgress(progress))
             }
             log(summary.headline)
