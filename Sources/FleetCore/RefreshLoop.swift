@@ -227,7 +227,7 @@ public actor RefreshLoop {
 
     private func continueSweep() async throws {
         if sweep == nil { beginSweep() }
-        await readAccountIfDue()
+        try await readAccountIfDue()
 
         if sweep?.balanceRead == false {
             let client = client
@@ -313,8 +313,11 @@ public actor RefreshLoop {
     }
 
     /// Reads the reseller account at the first sweep and then hourly. A
-    /// failure is logged and skipped: the sweep does not need the account.
-    private func readAccountIfDue() async {
+    /// failure is logged and skipped, because the sweep does not need the
+    /// account, unless Citrus could not be reached at all: then the sweep
+    /// fails at once instead of after its next request's timeout too, and
+    /// the account is read again at the next sweep.
+    private func readAccountIfDue() async throws {
         if let lastAccountRead, ContinuousClock.now - lastAccountRead < Self.accountInterval { return }
         lastAccountRead = .now
         do {
@@ -323,6 +326,9 @@ public actor RefreshLoop {
             guard !Task.isCancelled else { return }
             var batch = FleetChangeBatch(observedAt: clock.now(), account: account)
             publish(&batch)
+        } catch let error as CitrusError where error.delivery != nil {
+            lastAccountRead = nil
+            throw error
         } catch {
             logger?.log(.warning, "Reading the reseller account failed; retrying in an hour: \(error)")
         }

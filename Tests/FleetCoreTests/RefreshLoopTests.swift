@@ -124,6 +124,27 @@ import Testing
         #expect(await loop.currentHealth == .healthy)
     }
 
+    @Test func unreachableAccountFailsSweepAtOnce() async throws {
+        let harness = try SimulatorHarness(iot: 3)
+        // Nothing listens any more: the first request, the account read, is refused.
+        harness.stop()
+        let logs = LogCollector()
+        let collector = BatchCollector()
+        let loop = RefreshLoop(client: harness.client, logger: logs, deliver: collector.deliver)
+
+        #expect(await loop.sweepOnce() == false)
+
+        // The sweep failed on the account read itself, so the balance was never tried.
+        #expect(!logs.lines.contains { $0.contains("retrying in an hour") })
+        let failure = logs.lines.first { $0.contains("Refresh failed (attempt 1)") }
+        #expect(failure?.contains("GET /account") == true)
+        if case .unreachable(_, let failures, _, _) = await loop.currentHealth {
+            #expect(failures == 1)
+        } else {
+            Issue.record("The loop is not unreachable after a refused account read")
+        }
+    }
+
     @Test func rejectedKeyStopsSweeping() async throws {
         var options = SimulatorOptions()
         options.fleet = .mix(iot: 5, travel: 0, payg: 0)
