@@ -244,8 +244,8 @@ struct HTTPTransport: Sendable {
 /// task cancelled first never calls the callback's completion handler.
 /// FoundationNetworking traps ("Received callback for HTTP redirection, but
 /// we're not waiting for it") when that handler runs after a cancel has moved
-/// the task on. Such a task finishes on its own with the 3xx response, which
-/// nobody waits for.
+/// the task on. Such a task finishes on its own with the 3xx response, and
+/// that result is dropped.
 final class RequestRace: @unchecked Sendable {
     // `lock` guards every field below.
     private let lock = NSLock()

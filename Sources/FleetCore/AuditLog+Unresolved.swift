@@ -2,17 +2,17 @@ import CitrusAPI
 import Foundation
 
 extension AuditLog {
-    /// Returns the SIMs whose last fund in the audit log may have been
-    /// applied without anyone seeing the result, with that fund's amount:
-    /// a fund recorded as `unknown`, or one whose `sending` record has no
-    /// outcome after it (the program was killed). A later fund to the same
-    /// SIM recorded as `applied` settles it. Lines that are not audit records
-    /// are skipped.
+    /// Returns the SIMs whose last fund in the audit log may have been applied
+    /// without the operator seeing the result, with that fund's amount.
+    /// Such a fund is recorded as `unknown`, or has a `sending` record with no
+    /// outcome after it (the program was killed). A later fund to the same SIM
+    /// recorded as `applied` settles it. Lines that are not fund records are skipped.
     public static func unresolvedFunds(inLines text: Substring) -> [String: Money] {
         var unresolved: [String: Money] = [:]
         // Funds sent whose outcome has not been read yet, by request id.
         var open: [String: (iccid: String, amount: Money)] = [:]
-        for line in text.split(separator: "\n") {
+        for line in text.split(separator: "\n") where line.contains("\"action\":\"fund\"") {
+            // Only fund lines are parsed: the log is read before the dashboard starts.
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                   object["action"] as? String == "fund",
                   let iccid = object["iccid"] as? String,

@@ -165,8 +165,8 @@ public enum BulkRunner {
 
     /// Sends `plan.items` in order, one SIM after the other, so the client's
     /// request budget paces the run. Before each SIM the run checks
-    /// `control`, and a stop request ends it between SIMs. The runner sends
-    /// each ICCID at most once per run and never repeats a SIM itself. A
+    /// `control`, and a stop request ends it between SIMs. An ICCID listed
+    /// twice in the plan is sent once, and no SIM is ever sent again. A
     /// report with an unknown outcome (a fund whose response was lost) stops
     /// the run, and the SIMs after it are counted as not attempted.
     public static func run(

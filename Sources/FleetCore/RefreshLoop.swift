@@ -313,10 +313,10 @@ public actor RefreshLoop {
     }
 
     /// Reads the reseller account at the first sweep and then hourly. A
-    /// failure is logged and skipped, because the sweep does not need the
-    /// account, unless Citrus could not be reached at all: then the sweep
-    /// fails at once instead of after its next request's timeout too, and
-    /// the account is read again at the next sweep.
+    /// failure is logged and skipped, because the sweep does not need the account.
+    /// A transport failure (Citrus not reached) fails the sweep at once, so the
+    /// next request does not wait out its own timeout, and the account is read
+    /// again at the next sweep.
     private func readAccountIfDue() async throws {
         if let lastAccountRead, ContinuousClock.now - lastAccountRead < Self.accountInterval { return }
         lastAccountRead = .now

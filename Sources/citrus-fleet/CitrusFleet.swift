@@ -152,8 +152,8 @@ enum CitrusFleet {
 
     /// After the terminal is restored: prints one line per request whose
     /// result did not arrive, and records each as `unknown` in the audit log
-    /// (written and synced per line).
-    /// Each record carries the request's own id, so it pairs with its `sending` record.
+    /// (written and synced per line) under the request's own id, so it pairs
+    /// with its `sending` record.
     private static func reportUnfinished(_ requests: [DashboardApp.UnfinishedRequest], auditLog: AuditLog?, log: FileLog) {
         for unfinished in requests {
             let request = unfinished.request

@@ -2,10 +2,10 @@
 import Foundation
 import Testing
 
-/// The connect timeout: a host that never completes the TCP handshake fails
-/// within the connect timeout, as certainly not sent, long before the request
-/// timeout; proxies from the environment are honoured; and GETs on a live
-/// keep-alive connection are not probed.
+/// Tests of the connect timeout. A host that never completes the TCP handshake
+/// fails within the connect timeout, as certainly not sent, long before the
+/// request timeout. Proxies from the environment are honoured, and GETs on a
+/// live keep-alive connection are not probed.
 @Suite("Connect timeout")
 struct ConnectTimeoutTests {
     static let iccid = "8910300000000000012"

@@ -232,7 +232,9 @@ struct FleetViewEndToEndTests {
                 lines.contains { $0.hasPrefix(" LPA string           LPA:1$") }
             }
             #expect(detail[3] == " SIM \(target.iccid)   Esc closes")
-            #expect(detail.contains { $0.hasPrefix(" Wallet               ≥ $") && $0.contains("(Citrus rounds wallets down to the cent)") })
+            let wallet = detail.first { $0.hasPrefix(" Wallet               ≥ $") }
+            #expect(wallet != nil)
+            #expect(wallet?.contains("(Citrus rounds wallets down to the cent)") == true)
             #expect(detail.contains { $0.hasPrefix(" Install URL          https://") })
             #expect(detail.contains { $0.hasPrefix(" Wallet readings") })
 

@@ -272,7 +272,7 @@ import Testing
         state.mode = .browsing
         #expect(state.fundOutcomeUnknown[first.items[0].iccid] == .dollars(5))
 
-        // The same top-up again leaves that SIM out, and says why.
+        // The same top-up again leaves that SIM out, with the reason.
         _ = press([.character("f")], in: &state)
         type("to 20", in: &state)
         _ = press([.enter], in: &state)

@@ -121,7 +121,7 @@ private final class HeldPerformer: OperationPerformer, @unchecked Sendable {
     private var ids: [UUID] = []
     /// Reports a lost response for every request as soon as it arrives.
     let losesResponses: Bool
-    /// What `wasSent` answers: false plays a request still waiting to connect.
+    /// The result of `wasSent`: false stands in for a request still waiting to connect.
     let reachesNetwork: Bool
     private var stopped = false
 
@@ -130,7 +130,7 @@ private final class HeldPerformer: OperationPerformer, @unchecked Sendable {
         self.reachesNetwork = reachesNetwork
     }
 
-    /// Whether the app told the performer to stop sending.
+    /// Whether the app called `stopSending`.
     var stoppedSending: Bool { lock.withLock { stopped } }
 
     func stopSending() {

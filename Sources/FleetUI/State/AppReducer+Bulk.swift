@@ -177,12 +177,7 @@ extension AppState {
             fleet.record(esim, at: now)
             if esim.iccid == detailICCID { detail = esim }
         }
-        if let balance = progress.report.resellerBalance {
-            resellerBalance = balance
-        } else if progress.report.outcome == .unknown {
-            // The fund may have moved money, so the old balance would mislead a confirmation.
-            resellerBalance = nil
-        }
+        applyReportedBalance(progress.report)
         guard var run = bulkRun else { return }
         run.succeededCount = progress.succeededCount
         run.failedCount = progress.failedCount

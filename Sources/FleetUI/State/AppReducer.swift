@@ -103,12 +103,7 @@ extension AppState {
             fleet.record(esim, at: now)
             if esim.iccid == detailICCID { detail = esim }
         }
-        if let balance = report.resellerBalance {
-            resellerBalance = balance
-        } else if report.outcome == .unknown {
-            // The fund may have moved money, so the old balance would mislead a confirmation.
-            resellerBalance = nil
-        }
+        applyReportedBalance(report)
 
         let kind: StatusMessage.Kind
         switch report.outcome {
@@ -117,6 +112,17 @@ extension AppState {
         case .unknown: kind = .warning
         }
         status = StatusMessage(report.message, kind: kind)
+    }
+
+    /// Takes the reseller balance an action's report read back. After an
+    /// unknown outcome without one, the old balance is dropped, because the
+    /// fund may have moved money and the old figure would mislead a confirmation.
+    mutating func applyReportedBalance(_ report: OperationReport) {
+        if let balance = report.resellerBalance {
+            resellerBalance = balance
+        } else if report.outcome == .unknown {
+            resellerBalance = nil
+        }
     }
 
     /// Records a fund whose outcome is unknown, and removes the record once a
